@@ -1,0 +1,147 @@
+package io.citus.warp.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A thin client of the Kafka Connect REST API (the same calls a user makes with curl). */
+public final class ConnectClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI baseUrl;
+    private final HttpClient http;
+
+    public ConnectClient(URI baseUrl) {
+        String url = baseUrl.toString();
+        this.baseUrl = URI.create(url.endsWith("/") ? url : url + "/");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** {@code GET /}: the worker's version and Kafka cluster id. */
+    public JsonNode serverInfo() {
+        return send("GET", "", null, 200);
+    }
+
+    /** {@code PUT /connectors/{name}/config}: creates or updates, idempotently. */
+    public JsonNode putConnectorConfig(String name, Map<String, String> config) {
+        return send("PUT", "connectors/" + enc(name) + "/config", config, 200, 201);
+    }
+
+    public List<String> connectors() {
+        List<String> names = new ArrayList<>();
+        send("GET", "connectors", null, 200).forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    public boolean exists(String name) {
+        return connectors().contains(name);
+    }
+
+    public JsonNode connectorConfig(String name) {
+        return send("GET", "connectors/" + enc(name) + "/config", null, 200);
+    }
+
+    /** {@code GET /connectors/{name}/status}: connector and task states, with traces of failures. */
+    public JsonNode status(String name) {
+        return send("GET", "connectors/" + enc(name) + "/status", null, 200);
+    }
+
+    public void delete(String name) {
+        send("DELETE", "connectors/" + enc(name), null, 204, 200, 404);
+    }
+
+    public void restart(String name, boolean includeTasks, boolean onlyFailed) {
+        send("POST", "connectors/" + enc(name) + "/restart?includeTasks=" + includeTasks + "&onlyFailed=" + onlyFailed,
+                null, 200, 202, 204);
+    }
+
+    public void restartTask(String name, int task) {
+        send("POST", "connectors/" + enc(name) + "/tasks/" + task + "/restart", null, 200, 202, 204);
+    }
+
+    public void pause(String name) {
+        send("PUT", "connectors/" + enc(name) + "/pause", null, 202);
+    }
+
+    public void resume(String name) {
+        send("PUT", "connectors/" + enc(name) + "/resume", null, 202);
+    }
+
+    /** {@code PUT /connectors/{name}/stop}: tasks shut down, config kept; offsets can then be altered. */
+    public void stop(String name) {
+        send("PUT", "connectors/" + enc(name) + "/stop", null, 202, 204);
+    }
+
+    public JsonNode offsets(String name) {
+        return send("GET", "connectors/" + enc(name) + "/offsets", null, 200);
+    }
+
+    /** {@code DELETE /connectors/{name}/offsets} (connector must be STOPPED). */
+    public void resetOffsets(String name) {
+        send("DELETE", "connectors/" + enc(name) + "/offsets", null, 200);
+    }
+
+    /** {@code PATCH /connectors/{name}/offsets} (connector must be STOPPED). */
+    public void alterOffsets(String name, JsonNode offsets) {
+        send("PATCH", "connectors/" + enc(name) + "/offsets", offsets, 200);
+    }
+
+    /** {@code GET /connector-plugins}: the connector classes installed on the worker. */
+    public List<String> connectorPlugins() {
+        List<String> classes = new ArrayList<>();
+        send("GET", "connector-plugins?connectorsOnly=true", null, 200)
+                .forEach(p -> classes.add(p.path("class").asText()));
+        return classes;
+    }
+
+    /** {@code PUT /connector-plugins/{class}/config/validate}. */
+    public JsonNode validate(String connectorClass, Map<String, String> config) {
+        return send("PUT", "connector-plugins/" + enc(connectorClass) + "/config/validate", config, 200);
+    }
+
+    private JsonNode send(String method, String path, Object body, int... okStatuses) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
+                    .timeout(Duration.ofSeconds(120))
+                    .header("Accept", "application/json");
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            for (int ok : okStatuses) {
+                if (response.statusCode() == ok) {
+                    String text = response.body();
+                    return text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text);
+                }
+            }
+            throw new ConnectRestException(method, baseUrl.resolve(path), response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new ConnectRestException(method, baseUrl.resolve(path), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectRestException(method, baseUrl.resolve(path), e);
+        }
+    }
+
+    private static String enc(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

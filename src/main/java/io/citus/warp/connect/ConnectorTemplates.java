@@ -1,0 +1,71 @@
+package io.citus.warp.connect;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The connector configs shipped in {@code connectors/config/}: the JSON a user PUTs to
+ * {@code /connectors/{name}/config}. Hosts, names and table lists are {@code {{placeholders}}};
+ * secrets are Connect config-provider references ({@code ${file:...}}) that the worker resolves.
+ * warp and the tests fill in the placeholders and change nothing else.
+ */
+public final class ConnectorTemplates {
+    public static final String SOURCE_POSTGRES = "source-postgres.json";
+    public static final String SINK_CITUS = "sink-citus.json";
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z0-9._-]+)}}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConnectorTemplates() {
+    }
+
+    /** The template as shipped, placeholders included. */
+    public static Map<String, String> raw(String template) {
+        try (InputStream in = ConnectorTemplates.class.getResourceAsStream("/connectors/" + template)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no connector config template named " + template);
+            }
+            return JSON.readValue(in, new TypeReference<LinkedHashMap<String, String>>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read connector config template " + template, e);
+        }
+    }
+
+    /**
+     * The template with every {@code {{placeholder}}} replaced from {@code values}.
+     *
+     * @throws IllegalArgumentException naming the placeholders that have no value
+     */
+    public static Map<String, String> render(String template, Map<String, String> values) {
+        Map<String, String> rendered = new LinkedHashMap<>();
+        StringBuilder missing = new StringBuilder();
+        raw(template).forEach((key, value) -> {
+            Matcher m = PLACEHOLDER.matcher(value);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String replacement = values.get(m.group(1));
+                if (replacement == null) {
+                    if (missing.indexOf(m.group(1)) < 0) {
+                        missing.append(missing.length() == 0 ? "" : ", ").append(m.group(1));
+                    }
+                    replacement = m.group();
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            }
+            m.appendTail(out);
+            rendered.put(key, out.toString());
+        });
+        if (missing.length() > 0) {
+            throw new IllegalArgumentException("connector config " + template + " needs values for: " + missing);
+        }
+        return rendered;
+    }
+}

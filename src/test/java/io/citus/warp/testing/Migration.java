@@ -1,0 +1,202 @@
+package io.citus.warp.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.connect.ConnectorTemplates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One migration under test: its own source and target databases, connector names, replication slot,
+ * publication and topics, so tests sharing the servers never see each other's data.
+ */
+public final class Migration implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
+    public static final Duration STARTUP = Duration.ofSeconds(90);
+
+    private final TestEnvironment env;
+    private final String id;
+    private final String sourceDatabase;
+    private final String targetDatabase;
+
+    public Migration(TestEnvironment env, String label) {
+        this.env = env;
+        this.id = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        try {
+            this.sourceDatabase = env.source().createDatabase("src_" + id);
+            this.targetDatabase = env.target().createDatabase("dst_" + id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String sourceConnector() {
+        return "source-" + id;
+    }
+
+    public String sinkConnector() {
+        return "sink-" + id;
+    }
+
+    public String topicPrefix() {
+        return id;
+    }
+
+    public String changesTopic() {
+        return id + ".changes";
+    }
+
+    public String slotName() {
+        return "slot_" + id;
+    }
+
+    public String publicationName() {
+        return "pub_" + id;
+    }
+
+    public String sourceDatabase() {
+        return sourceDatabase;
+    }
+
+    public String targetDatabase() {
+        return targetDatabase;
+    }
+
+    public Connection source() throws SQLException {
+        return env.source().connect(sourceDatabase);
+    }
+
+    public Connection target() throws SQLException {
+        return env.target().connect(targetDatabase);
+    }
+
+    public void sourceSql(String... statements) throws SQLException {
+        run(source(), statements);
+    }
+
+    public void targetSql(String... statements) throws SQLException {
+        run(target(), statements);
+    }
+
+    private static void run(Connection connection, String... statements) throws SQLException {
+        try (Connection c = connection; Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    /** Values for the placeholders of the shipped connector configs: endpoints and names only. */
+    public Map<String, String> templateValues(String tables) {
+        Map<String, String> values = new HashMap<>();
+        values.put("source.host", env.source().host());
+        values.put("source.port", Integer.toString(env.source().port()));
+        values.put("source.user", env.source().user());
+        values.put("source.database", sourceDatabase);
+        values.put("target.host", env.target().host());
+        values.put("target.port", Integer.toString(env.target().port()));
+        values.put("target.user", env.target().user());
+        values.put("target.database", targetDatabase);
+        values.put("secrets.file", env.secretsFile().toString());
+        values.put("topic.prefix", topicPrefix());
+        values.put("slot.name", slotName());
+        values.put("publication.name", publicationName());
+        values.put("tables", tables);
+        return values;
+    }
+
+    /** Deploys the shipped Debezium source config through Connect REST. */
+    public void deploySource(String tables) {
+        connect().putConnectorConfig(sourceConnector(),
+                ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, templateValues(tables)));
+        awaitRunning(sourceConnector());
+    }
+
+    /** Deploys the shipped Citus sink config through Connect REST. */
+    public void deploySink(String tables) {
+        deploySink(tables, Map.of());
+    }
+
+    public void deploySink(String tables, Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(
+                ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues(tables)));
+        config.putAll(overrides);
+        connect().putConnectorConfig(sinkConnector(), config);
+        awaitRunning(sinkConnector());
+    }
+
+    public ConnectClient connect() {
+        return env.connect();
+    }
+
+    /** Waits until the connector and all its tasks report RUNNING; fails fast with the trace of a FAILED task. */
+    public JsonNode awaitRunning(String connector) {
+        return Eventually.await(STARTUP, connector + " RUNNING with its tasks", () -> connect().status(connector), status -> {
+            failIfFailed(connector, status);
+            JsonNode tasks = status.path("tasks");
+            if (!"RUNNING".equals(status.path("connector").path("state").asText()) || tasks.isEmpty()) {
+                return false;
+            }
+            for (JsonNode task : tasks) {
+                if (!"RUNNING".equals(task.path("state").asText())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    static void failIfFailed(String connector, JsonNode status) {
+        if ("FAILED".equals(status.path("connector").path("state").asText())) {
+            throw new AssertionError(connector + " FAILED: " + status.path("connector").path("trace").asText());
+        }
+        for (JsonNode task : status.path("tasks")) {
+            if ("FAILED".equals(task.path("state").asText())) {
+                throw new AssertionError(connector + " task " + task.path("id") + " FAILED: " + task.path("trace").asText());
+            }
+        }
+    }
+
+    /** Waits for a task to be FAILED and returns its trace. */
+    public String awaitTaskFailure(String connector) {
+        JsonNode status = Eventually.await(STARTUP, connector + " task FAILED", () -> connect().status(connector),
+                s -> s.path("tasks").size() > 0 && "FAILED".equals(s.path("tasks").get(0).path("state").asText()));
+        return status.path("tasks").get(0).path("trace").asText();
+    }
+
+    @Override
+    public void close() {
+        for (String connector : new String[] {sinkConnector(), sourceConnector()}) {
+            try {
+                connect().delete(connector);
+            } catch (RuntimeException e) {
+                LOG.warn("could not delete connector {}", connector, e);
+            }
+        }
+        try {
+            Eventually.await(Duration.ofSeconds(60), "replication slot " + slotName() + " dropped", () -> {
+                try (Connection c = env.source().connect(sourceDatabase); Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+                            + slotName() + "'");
+                    return true;
+                }
+            });
+        } catch (AssertionError e) {
+            LOG.warn("could not drop replication slot {}", slotName(), e);
+        }
+    }
+}
