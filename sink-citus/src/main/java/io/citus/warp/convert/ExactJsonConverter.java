@@ -1,0 +1,140 @@
+package io.citus.warp.convert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.json.JsonConverter;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kafka's JsonConverter with two data-loss traps removed, for the Debezium source and the Citus sink
+ * alike (ship-tested in connectors/*.json):
+ * <ul>
+ *   <li>JsonConverter writes NaN and ±Infinity floats as the JSON strings "NaN", "Infinity", "-Infinity"
+ *       but reads them back as 0.0 without error. This converter reads them back as what they were.</li>
+ *   <li>{@code replace.null.with.default} defaults to false: an explicit NULL stays NULL instead of
+ *       becoming the column's default from the schema.</li>
+ * </ul>
+ * Records are otherwise byte-for-byte JsonConverter records; either side can be a plain JsonConverter
+ * (with the same loss).
+ */
+public class ExactJsonConverter extends JsonConverter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[][] NON_FINITE = {
+            "\"NaN\"".getBytes(StandardCharsets.UTF_8),
+            "\"Infinity\"".getBytes(StandardCharsets.UTF_8),
+            "\"-Infinity\"".getBytes(StandardCharsets.UTF_8),
+    };
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        Map<String, Object> withDefaults = new HashMap<>(configs);
+        withDefaults.putIfAbsent("replace.null.with.default", "false");
+        super.configure(withDefaults, isKey);
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Map<String, Object> withDefaults = new HashMap<>(configs);
+        withDefaults.putIfAbsent("replace.null.with.default", "false");
+        super.configure(withDefaults);
+    }
+
+    @Override
+    public SchemaAndValue toConnectData(String topic, byte[] value) {
+        SchemaAndValue result = super.toConnectData(topic, value);
+        if (value == null || result.schema() == null || result.value() == null || !mayHoldNonFinite(value)) {
+            return result;
+        }
+        try {
+            JsonNode root = JSON.readTree(value);
+            JsonNode payload = root.has("schema") && root.has("payload") ? root.get("payload") : root;
+            Object repaired = repair(result.schema(), result.value(), payload);
+            return repaired == result.value() ? result : new SchemaAndValue(result.schema(), repaired);
+        } catch (IOException e) {
+            throw new DataException("could not re-read JSON record to restore non-finite floats", e);
+        }
+    }
+
+    private static boolean mayHoldNonFinite(byte[] bytes) {
+        for (byte[] needle : NON_FINITE) {
+            if (indexOf(bytes, needle) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Returns the value with float fields whose JSON was a non-finite string restored. */
+    @SuppressWarnings("unchecked")
+    private static Object repair(Schema schema, Object value, JsonNode json) {
+        if (value == null || json == null || json.isNull()) {
+            return value;
+        }
+        Object special = special(schema, json);
+        if (special != null) {
+            return special;
+        }
+        switch (schema.type()) {
+            case STRUCT -> {
+                Struct struct = (Struct) value;
+                for (Field field : schema.fields()) {
+                    Object fieldValue = struct.get(field);
+                    Object repaired = repair(field.schema(), fieldValue, json.get(field.name()));
+                    if (repaired != fieldValue) {
+                        struct.put(field, repaired);
+                    }
+                }
+            }
+            case ARRAY -> {
+                List<Object> list = (List<Object>) value;
+                for (int i = 0; i < list.size() && i < json.size(); i++) {
+                    Object element = list.get(i);
+                    Object repaired = repair(schema.valueSchema(), element, json.get(i));
+                    if (repaired != element) {
+                        list.set(i, repaired);
+                    }
+                }
+            }
+            default -> {
+                // scalars other than floats, maps: nothing to restore
+            }
+        }
+        return value;
+    }
+
+    private static Object special(Schema schema, JsonNode json) {
+        if (!json.isTextual() || (schema.type() != Schema.Type.FLOAT32 && schema.type() != Schema.Type.FLOAT64)) {
+            return null;
+        }
+        double d = switch (json.asText()) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> throw new DataException("float field holds the string '" + json.asText() + "'");
+        };
+        return schema.type() == Schema.Type.FLOAT32 ? (Object) (float) d : (Object) d;
+    }
+}

@@ -1,0 +1,188 @@
+package io.citus.warp.sink;
+
+import io.citus.warp.sink.target.TableMapping;
+import io.citus.warp.sink.txn.TransactionBoundaries;
+import io.citus.warp.sink.value.PgText;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The Citus sink's settings. */
+public final class CitusSinkConfig extends AbstractConfig {
+    public static final String CONNECTION_URL = "connection.url";
+    public static final String CONNECTION_USER = "connection.user";
+    public static final String CONNECTION_PASSWORD = "connection.password";
+    public static final String TRANSACTION_BOUNDARIES = "transaction.boundaries";
+    public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
+    public static final String TIMETZ_AS_UTC = "timetz.accept.utc";
+    public static final String SCHEMA_MAPPING = "schema.mapping";
+    public static final String TABLE_MAPPING = "table.mapping";
+    public static final String GROUP_MAX_CHANGES = "apply.group.max.changes";
+    public static final String PROGRESS_SCHEMA = "progress.schema";
+    public static final String PROGRESS_STREAM = "progress.stream";
+    public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String SUMMARY_INTERVAL_MS = "log.summary.interval.ms";
+
+    private static final String CONNECTION_GROUP = "Connection";
+    private static final String STREAM_GROUP = "Stream";
+    private static final String MAPPING_GROUP = "Table mapping";
+    private static final String APPLY_GROUP = "Apply";
+    private static final String ERRORS_GROUP = "Errors";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new JdbcUrl(), Importance.HIGH,
+                    "JDBC URL of the Citus coordinator (or a PostgreSQL server), e.g. jdbc:postgresql://coordinator:5432/app. "
+                            + "The sink sets stringtype=unspecified and reWriteBatchedInserts=true itself.",
+                    CONNECTION_GROUP, 1, Width.LONG, "Target JDBC URL")
+            .define(CONNECTION_USER, Type.STRING, "", Importance.HIGH,
+                    "Target user. It needs INSERT, UPDATE, DELETE and TRUNCATE on the migrated tables, and CREATE on the "
+                            + "database the first time (for the progress schema).",
+                    CONNECTION_GROUP, 2, Width.MEDIUM, "Target user")
+            .define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Target password. Prefer a Connect config provider reference, e.g. ${file:/secrets/warp.properties:target.password}.",
+                    CONNECTION_GROUP, 3, Width.MEDIUM, "Target password")
+            .define(TRANSACTION_BOUNDARIES, Type.STRING, "markers",
+                    ConfigDef.CaseInsensitiveValidString.in("markers", "txid"), Importance.MEDIUM,
+                    "How the sink knows a source transaction is complete. 'markers': Debezium's BEGIN/END records "
+                            + "(provide.transaction.metadata=true, routed into the sink's topic); each transaction is applied as "
+                            + "soon as its END arrives and END's change count is checked. 'txid': change events only; a "
+                            + "transaction is applied when the next one starts, so the last one waits for the next source write.",
+                    STREAM_GROUP, 1, Width.SHORT, "Transaction boundaries")
+            .define(UNAVAILABLE_PLACEHOLDER, Type.STRING, PgText.DEFAULT_UNAVAILABLE_PLACEHOLDER, Importance.LOW,
+                    "Debezium's unavailable.value.placeholder (unchanged TOASTed values); must match the source connector's. "
+                            + "Columns carrying it are left unchanged on the target.",
+                    STREAM_GROUP, 2, Width.MEDIUM, "TOAST placeholder")
+            .define(TIMETZ_AS_UTC, Type.BOOLEAN, false, Importance.LOW,
+                    "Debezium converts time with time zone (timetz) values to UTC, losing their original offset, so the "
+                            + "sink refuses to write them by default. Set true to accept timetz values normalised to UTC.",
+                    STREAM_GROUP, 3, Width.SHORT, "Accept timetz as UTC")
+            .define(SCHEMA_MAPPING, Type.LIST, "", new MappingList(), Importance.MEDIUM,
+                    "Source schema to target schema, e.g. public=app,sales=sales_v2. Unlisted schemas keep their names.",
+                    MAPPING_GROUP, 1, Width.LONG, "Schema mapping")
+            .define(TABLE_MAPPING, Type.LIST, "", new MappingList(), Importance.MEDIUM,
+                    "Source table to target table, e.g. public.orders=sales.orders. Wins over schema.mapping.",
+                    MAPPING_GROUP, 2, Width.LONG, "Table mapping")
+            .define(GROUP_MAX_CHANGES, Type.INT, 20_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Consecutive source transactions are committed together on the target (group commit) up to this many "
+                            + "row changes; one source transaction is never split, however large.",
+                    APPLY_GROUP, 1, Width.SHORT, "Group commit size")
+            .define(PROGRESS_SCHEMA, Type.STRING, "warp", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Target schema of the sink's progress tables (sink_progress, snapshot_progress).",
+                    APPLY_GROUP, 2, Width.SHORT, "Progress schema")
+            .define(PROGRESS_STREAM, Type.STRING, "", Importance.LOW,
+                    "Name of this stream in the progress tables; defaults to the connector's name.",
+                    APPLY_GROUP, 3, Width.MEDIUM, "Progress stream name")
+            .define(RETRY_TIMEOUT_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "How long the sink keeps retrying a group after transient failures (connection loss, coordinator "
+                            + "restart, deadlock, serialization failure) before the task fails.",
+                    ERRORS_GROUP, 1, Width.SHORT, "Retry time")
+            .define(RETRY_BACKOFF_MS, Type.LONG, 1_000L, ConfigDef.Range.atLeast(10), Importance.LOW,
+                    "Pause before retrying after a transient failure.",
+                    ERRORS_GROUP, 2, Width.SHORT, "Retry backoff")
+            .define(SUMMARY_INTERVAL_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                    "Interval of the INFO summary line (transactions, changes, delay).",
+                    ERRORS_GROUP, 3, Width.SHORT, "Summary interval");
+
+    public CitusSinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    public String url() {
+        return getString(CONNECTION_URL);
+    }
+
+    public String user() {
+        return getString(CONNECTION_USER);
+    }
+
+    public String password() {
+        Password p = getPassword(CONNECTION_PASSWORD);
+        return p == null ? null : p.value();
+    }
+
+    public TransactionBoundaries boundaries() {
+        return TransactionBoundaries.valueOf(getString(TRANSACTION_BOUNDARIES).toUpperCase(Locale.ROOT));
+    }
+
+    public String placeholder() {
+        return getString(UNAVAILABLE_PLACEHOLDER);
+    }
+
+    public boolean timetzAsUtc() {
+        return getBoolean(TIMETZ_AS_UTC);
+    }
+
+    public TableMapping mapping() {
+        return new TableMapping(getList(SCHEMA_MAPPING), getList(TABLE_MAPPING));
+    }
+
+    public int groupMaxChanges() {
+        return getInt(GROUP_MAX_CHANGES);
+    }
+
+    public String progressSchema() {
+        return getString(PROGRESS_SCHEMA);
+    }
+
+    /** The stream's name in the progress tables. */
+    public String stream(String connectorName) {
+        String s = getString(PROGRESS_STREAM);
+        return s == null || s.isBlank() ? connectorName : s;
+    }
+
+    public long retryTimeoutMs() {
+        return getLong(RETRY_TIMEOUT_MS);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS);
+    }
+
+    public long summaryIntervalMs() {
+        return getLong(SUMMARY_INTERVAL_MS);
+    }
+
+    static final class JdbcUrl implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !value.toString().startsWith("jdbc:postgresql://")) {
+                throw new ConfigException(name, value, "must be a PostgreSQL JDBC URL: jdbc:postgresql://host:port/database");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "jdbc:postgresql://host:port/database";
+        }
+    }
+
+    static final class MappingList implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            for (Object entry : (List<?>) value) {
+                try {
+                    TableMapping.split(entry.toString(), name);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "comma-separated from=to pairs";
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package io.citus.warp.sink;
+
+import io.citus.warp.sink.apply.GroupApplier;
+import io.citus.warp.sink.apply.RowEncoder;
+import io.citus.warp.sink.apply.SnapshotLoader;
+import io.citus.warp.sink.apply.TargetSession;
+import io.citus.warp.sink.errors.ApplyException;
+import io.citus.warp.sink.errors.ErrorKind;
+import io.citus.warp.sink.event.ChangeEvent;
+import io.citus.warp.sink.event.ChangeEventDecoder;
+import io.citus.warp.sink.event.KafkaPosition;
+import io.citus.warp.sink.event.Lsn;
+import io.citus.warp.sink.event.MalformedEventException;
+import io.citus.warp.sink.metrics.SinkMetrics;
+import io.citus.warp.sink.progress.Progress;
+import io.citus.warp.sink.progress.ProgressStore;
+import io.citus.warp.sink.txn.PositionAdvance;
+import io.citus.warp.sink.txn.SnapshotRow;
+import io.citus.warp.sink.txn.SourceTransaction;
+import io.citus.warp.sink.txn.StreamOrderException;
+import io.citus.warp.sink.txn.TransactionAssembler;
+import io.citus.warp.sink.txn.WorkUnit;
+import io.citus.warp.sink.value.PgText;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the ordered change stream, reassembles source transactions and applies them in commit order.
+ *
+ * <p>Exactly once: the target's progress table (written in the same transaction as the changes) holds
+ * the last applied Kafka offset and source commit LSN. On assignment the task seeks to the record after
+ * that offset; a transaction whose commit LSN is not above the last applied one (Debezium sending it
+ * again after its own restart) is skipped. {@link #preCommit} reports only committed work.
+ */
+public final class CitusSinkTask extends SinkTask {
+    private static final Logger LOG = LoggerFactory.getLogger(CitusSinkTask.class);
+
+    private CitusSinkConfig config;
+    private String stream;
+    private TargetSession session;
+    private ProgressStore progress;
+    private GroupApplier groups;
+    private SnapshotLoader snapshots;
+    private SinkMetrics metrics;
+    private final ChangeEventDecoder decoder = new ChangeEventDecoder();
+    private TransactionAssembler assembler;
+
+    /** Complete units not yet applied, in stream order. */
+    private final Deque<WorkUnit> pending = new ArrayDeque<>();
+    /** Last offset fed to the assembler (records up to it are buffered or applied). */
+    private final Map<TopicPartition, Long> ingested = new HashMap<>();
+    /** Last offset whose effects are committed on the target (or that carried nothing to apply). */
+    private final Map<TopicPartition, Long> applied = new HashMap<>();
+    private boolean positioned;
+    private long appliedCommitLsn = -1;
+    private long retryDeadline = -1;
+    private long duplicatesInRun;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new CitusSinkConfig(props);
+        stream = config.stream(props.getOrDefault(CitusSinkConnector.CONNECTOR_NAME, "citus-sink"));
+        session = new TargetSession(config.url(), config.user(), config.password(), config.mapping());
+        progress = new ProgressStore(config.progressSchema(), stream);
+        metrics = new SinkMetrics(config.summaryIntervalMs());
+        try {
+            metrics.register(context.pluginMetrics());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("plugin metrics unavailable on this worker", e);
+        }
+        PgText text = new PgText(config.placeholder(), config.timetzAsUtc());
+        RowEncoder encoder = new RowEncoder(text);
+        groups = new GroupApplier(session, encoder, progress, this::committed);
+        snapshots = new SnapshotLoader(session, encoder, progress, this::committed);
+        assembler = new TransactionAssembler(config.boundaries());
+        LOG.info("Citus sink task for stream '{}' started (target {}, transaction boundaries {})", stream, config.url(),
+                config.boundaries());
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        if (partitions.size() > 1 || applied.size() + partitions.size() > 1) {
+            throw new ConnectException("The sink's topic has several partitions (" + partitions + "); transactions can only "
+                    + "be applied in commit order from a single partition. Recreate the topic with one partition "
+                    + "(topic.creation.default.partitions=1 on the Debezium source) and re-snapshot.");
+        }
+        positioned = false;
+        try {
+            position();
+        } catch (RuntimeException e) {
+            // The target may be unreachable right now; put() positions before applying anything.
+            LOG.warn("could not read the sink's progress from the target yet ({}); will retry", e.getMessage());
+            session.discard();
+        }
+    }
+
+    /**
+     * Seeks each assigned partition to the record after the last one applied on the target.
+     *
+     * @return true when a seek was requested (records already polled do not follow the stored position)
+     */
+    private boolean position() {
+        if (positioned) {
+            return false;
+        }
+        boolean seeked = false;
+        Optional<Progress> stored;
+        try {
+            progress.ensureTables(session.connection());
+            stored = progress.load(session.connection());
+        } catch (SQLException e) {
+            session.discard();
+            throw new ApplyException(ErrorKind.of(e), "cannot read the sink's progress from the target: " + e.getMessage(), e);
+        }
+        appliedCommitLsn = stored.map(Progress::commitLsn).orElse(-1L);
+        for (TopicPartition tp : context.assignment()) {
+            ingested.remove(tp);
+            applied.remove(tp);
+            if (stored.isPresent() && stored.get().kafka().topic().equals(tp.topic())
+                    && stored.get().kafka().partition() == tp.partition()) {
+                long offset = stored.get().kafka().offset();
+                context.offset(tp, offset + 1);
+                seeked = true;
+                ingested.put(tp, offset);
+                applied.put(tp, offset);
+                LOG.info("stream '{}' resumes after Kafka {} (last applied commit LSN {})", stream, stored.get().kafka(),
+                        appliedCommitLsn < 0 ? "-" : Lsn.format(appliedCommitLsn));
+            } else {
+                LOG.info("stream '{}' has no progress on the target for {}; starting from the consumer's position", stream, tp);
+            }
+        }
+        assembler.reset();
+        pending.clear();
+        positioned = true;
+        return seeked;
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        try {
+            if (!positioned && position() && !records.isEmpty()) {
+                // The seek takes effect at the next poll; these records may not follow the stored position.
+                return;
+            }
+            for (SinkRecord record : records) {
+                TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+                long offset = record.originalKafkaOffset();
+                Long last = ingested.get(tp);
+                if (last != null && offset <= last) {
+                    continue; // delivered again after a retry or rewind; already buffered or applied
+                }
+                ingested.put(tp, offset);
+                pending.addAll(assembler.accept(decoder.decode(record)));
+            }
+            applyPending();
+            retryDeadline = -1;
+            metrics.maybeLogSummary(stream);
+        } catch (ApplyException e) {
+            if (!e.isTransient()) {
+                throw new ConnectException(e.getMessage(), e);
+            }
+            retryLater(e);
+        } catch (StreamOrderException | MalformedEventException e) {
+            throw new ConnectException(e.getMessage(), e);
+        }
+    }
+
+    private void retryLater(ApplyException e) {
+        long now = System.currentTimeMillis();
+        if (retryDeadline < 0) {
+            retryDeadline = now + config.retryTimeoutMs();
+        }
+        if (now > retryDeadline) {
+            throw new ConnectException("The target kept failing for " + config.retryTimeoutMs() / 1000 + " s (retry.timeout.ms); "
+                    + "nothing after Kafka offset " + applied.values() + " was applied. Last error: " + e.getMessage(), e);
+        }
+        metrics.retried();
+        LOG.warn("{}; retrying in {} ms", e.getMessage(), config.retryBackoffMs());
+        context.timeout(config.retryBackoffMs());
+        throw new RetriableException(e.getMessage(), e);
+    }
+
+    /** Applies every complete unit: runs of snapshot rows as bulk loads, runs of transactions as groups. */
+    private void applyPending() {
+        while (!pending.isEmpty()) {
+            WorkUnit head = pending.peekFirst();
+            if (head instanceof PositionAdvance advance) {
+                pending.pollFirst();
+                acknowledge(advance.last());
+            } else if (head instanceof SnapshotRow) {
+                List<ChangeEvent> rows = new ArrayList<>();
+                KafkaPosition end = null;
+                while (!pending.isEmpty() && !(pending.peekFirst() instanceof SourceTransaction)) {
+                    WorkUnit unit = pending.peekFirst();
+                    if (unit instanceof SnapshotRow row) {
+                        rows.add(row.event());
+                    }
+                    end = unit.last();
+                    pending.pollFirst();
+                }
+                try {
+                    snapshots.apply(rows, end);
+                } catch (RuntimeException e) {
+                    restore(rows, end);
+                    throw e;
+                }
+            } else {
+                applyTransactions();
+            }
+        }
+    }
+
+    /** Puts a failed snapshot run back at the head of the queue, to be retried as it was. */
+    private void restore(List<ChangeEvent> rows, KafkaPosition end) {
+        Deque<WorkUnit> back = new ArrayDeque<>();
+        rows.forEach(r -> back.add(new SnapshotRow(r)));
+        back.add(new PositionAdvance(end, "end of snapshot run"));
+        while (!back.isEmpty()) {
+            pending.addFirst(back.pollLast());
+        }
+    }
+
+    private void applyTransactions() {
+        List<SourceTransaction> group = new ArrayList<>();
+        long changes = 0;
+        KafkaPosition end = null;
+        while (!pending.isEmpty() && !(pending.peekFirst() instanceof SnapshotRow)) {
+            WorkUnit unit = pending.peekFirst();
+            if (unit instanceof SourceTransaction tx) {
+                if (tx.commitLsn() <= appliedCommitLsn) {
+                    duplicatesInRun++;
+                    metrics.duplicateSkipped();
+                } else {
+                    if (!group.isEmpty() && changes + tx.events().size() > config.groupMaxChanges()) {
+                        break;
+                    }
+                    group.add(tx);
+                    changes += tx.events().size();
+                }
+            }
+            end = unit.last();
+            pending.pollFirst();
+        }
+        if (duplicatesInRun > 0 && (group.isEmpty() || pending.isEmpty())) {
+            LOG.info("skipped {} source transaction(s) already applied on the target (commit LSN up to {}); the source "
+                    + "connector sent them again", duplicatesInRun, Lsn.format(appliedCommitLsn));
+            duplicatesInRun = 0;
+        }
+        if (group.isEmpty()) {
+            if (end != null) {
+                acknowledge(end);
+            }
+            return;
+        }
+        try {
+            groups.apply(group, end);
+        } catch (RuntimeException e) {
+            // Put back what was not committed (committed() already moved the position past the rest).
+            List<WorkUnit> back = new ArrayList<>();
+            for (SourceTransaction tx : group) {
+                if (tx.commitLsn() > appliedCommitLsn) {
+                    back.add(tx);
+                }
+            }
+            back.add(new PositionAdvance(end, "end of group"));
+            for (int i = back.size() - 1; i >= 0; i--) {
+                pending.addFirst(back.get(i));
+            }
+            throw e;
+        }
+    }
+
+    /** Called by the appliers after each target commit. */
+    private void committed(KafkaPosition position, int transactions, long changes, long commitLsn, long commitTsMs) {
+        acknowledge(position);
+        if (commitLsn > appliedCommitLsn) {
+            appliedCommitLsn = commitLsn;
+        }
+        metrics.transactionsApplied(transactions, changes, commitLsn, commitTsMs);
+    }
+
+    private void acknowledge(KafkaPosition position) {
+        applied.merge(new TopicPartition(position.topic(), position.partition()), position.offset(), Math::max);
+    }
+
+    /** Only offsets whose effects are committed on the target. */
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        for (TopicPartition tp : currentOffsets.keySet()) {
+            Long offset = applied.get(tp);
+            if (offset != null) {
+                committed.put(tp, new OffsetAndMetadata(offset + 1));
+            }
+        }
+        return committed;
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            ingested.remove(tp);
+            applied.remove(tp);
+        }
+        assembler.reset();
+        pending.clear();
+        positioned = false;
+    }
+
+    @Override
+    public void stop() {
+        if (session != null) {
+            session.close();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.citus.warp.sink.apply;
+
+import io.citus.warp.sink.errors.ApplyException;
+import io.citus.warp.sink.errors.ErrorKind;
+import io.citus.warp.sink.event.ChangeEvent;
+import io.citus.warp.sink.event.TableId;
+import io.citus.warp.sink.target.TableCatalog;
+import io.citus.warp.sink.target.TableMapping;
+import io.citus.warp.sink.target.TargetTable;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The sink's one connection to the coordinator, with what belongs to it: prepared statements, the
+ * table catalog and the writer. After a transient failure the session is discarded and reopened.
+ */
+public final class TargetSession implements AutoCloseable {
+    private final String url;
+    private final Properties properties;
+    private final TableMapping mapping;
+    private final TableCatalog catalog = new TableCatalog();
+    private final Set<TableId> allShardDeletesLogged = RowWriter.newLogOnceSet();
+
+    private Connection connection;
+    private StatementCache statements;
+    private RowWriter writer;
+    private boolean citus;
+
+    public TargetSession(String url, String user, String password, TableMapping mapping) {
+        this.url = url;
+        this.mapping = mapping;
+        this.properties = connectionProperties(user, password);
+    }
+
+    /** Connection settings the sink relies on; they override the same settings in the URL. */
+    public static Properties connectionProperties(String user, String password) {
+        Properties p = new Properties();
+        if (user != null && !user.isEmpty()) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        // Text values of unspecified type: the server parses each with the target column's input function.
+        p.setProperty("stringtype", "unspecified");
+        // Batches of INSERTs become multi-row INSERTs: one statement per batch through the coordinator.
+        p.setProperty("reWriteBatchedInserts", "true");
+        p.setProperty("ApplicationName", "citus-warp-sink");
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("connectTimeout", "30");
+        return p;
+    }
+
+    public Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, properties);
+            connection.setAutoCommit(false);
+            statements = new StatementCache(connection);
+            writer = new RowWriter(connection, statements, allShardDeletesLogged);
+            catalog.invalidate();
+            citus = catalog.isCitus(connection);
+            connection.commit();
+        }
+        return connection;
+    }
+
+    public boolean isCitus() throws SQLException {
+        connection();
+        return citus;
+    }
+
+    RowWriter writer() throws SQLException {
+        connection();
+        return writer;
+    }
+
+    /** Starts a target transaction for streamed changes. */
+    void beginStreaming() throws SQLException {
+        Connection c = connection();
+        if (citus) {
+            // Mixing single-shard and all-shard statements in one transaction needs one connection per node.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'");
+            }
+        }
+    }
+
+    /** The target table receiving {@code event}'s changes; a missing table is a permanent error. */
+    public TargetTable table(ChangeEvent event) throws SQLException {
+        TableId target = mapping.target(event.table());
+        return catalog.find(connection(), target).orElseThrow(() -> new ApplyException(ErrorKind.PERMANENT,
+                event.describe() + ": target table " + target + " does not exist. Create it (warp schema copies the "
+                        + "source's schema and distributes it), then restart the sink task; it resumes at this transaction.",
+                null));
+    }
+
+    public TargetTable table(TableId source) throws SQLException {
+        TableId target = mapping.target(source);
+        return catalog.find(connection(), target).orElseThrow(() -> new ApplyException(ErrorKind.PERMANENT,
+                "target table " + target + " (for source table " + source + ") does not exist. Create it (warp schema), "
+                        + "then restart the sink task.", null));
+    }
+
+    public void rollbackQuietly() {
+        try {
+            if (connection != null && !connection.isClosed()) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            discard();
+        }
+    }
+
+    /** Forgets the connection and everything cached with it (after a failure, or to see catalog changes). */
+    public void discard() {
+        if (statements != null) {
+            statements.close();
+        }
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // already broken
+        }
+        connection = null;
+        statements = null;
+        writer = null;
+        catalog.invalidate();
+    }
+
+    @Override
+    public void close() {
+        discard();
+    }
+}

@@ -1,0 +1,147 @@
+package io.citus.warp.sink.event;
+
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns Connect records of the routed Debezium stream into {@link StreamElement}s: change events
+ * (full envelope), BEGIN/END transaction markers, and records that only move the position
+ * (heartbeats, tombstones). Anything else is malformed and stops the sink rather than being skipped.
+ */
+public final class ChangeEventDecoder {
+    static final String HEARTBEAT_KEY = "io.debezium.connector.common.ServerNameKey";
+    static final String HEARTBEAT_VALUE = "io.debezium.connector.common.Heartbeat";
+    static final String TRANSACTION_KEY = "io.debezium.connector.common.TransactionMetadataKey";
+
+    public StreamElement decode(SinkRecord record) {
+        KafkaPosition kafka = new KafkaPosition(record.originalTopic(), record.originalKafkaPartition(),
+                record.originalKafkaOffset());
+        Object value = record.value();
+        Schema valueSchema = record.valueSchema();
+        if (value == null) {
+            return new PositionOnly(kafka, "tombstone", -1);
+        }
+        if (!(value instanceof Struct struct) || valueSchema == null) {
+            throw new MalformedEventException("record at " + kafka + " has no schema (value is a "
+                    + value.getClass().getSimpleName() + "). The sink needs Debezium envelopes with schemas: use "
+                    + "JsonConverter with schemas.enable=true, or Avro/Protobuf with a schema registry, for the "
+                    + "source's value.converter and the sink's.");
+        }
+        String keySchemaName = record.keySchema() == null ? null : record.keySchema().name();
+        if (HEARTBEAT_KEY.equals(keySchemaName) || HEARTBEAT_VALUE.equals(valueSchema.name())) {
+            return new PositionOnly(kafka, "heartbeat", longField(struct, "ts_ms", -1));
+        }
+        if (TRANSACTION_KEY.equals(keySchemaName) || (valueSchema.field("status") != null && valueSchema.field("event_count") != null)) {
+            return decodeMarker(kafka, struct);
+        }
+        if (valueSchema.field("op") != null && valueSchema.field("source") != null) {
+            return decodeChange(kafka, record, struct);
+        }
+        throw new MalformedEventException("record at " + kafka + " with value schema '" + valueSchema.name()
+                + "' is neither a Debezium change event nor a transaction or heartbeat record. Route only the Debezium "
+                + "source's topics into the sink's topic, without transforms that unwrap the envelope.");
+    }
+
+    private static TransactionMarker decodeMarker(KafkaPosition kafka, Struct struct) {
+        String status = struct.getString("status");
+        String id = struct.getString("id");
+        int colon = id == null ? -1 : id.indexOf(':');
+        if (colon < 0) {
+            throw new MalformedEventException("transaction record at " + kafka + " has id '" + id + "', expected txid:lsn");
+        }
+        long txId = Long.parseLong(id.substring(0, colon));
+        long lsn = Lsn.parseDecimal(id.substring(colon + 1));
+        Long count = struct.getInt64("event_count");
+        return new TransactionMarker(kafka, "BEGIN".equals(status), txId, lsn, count == null ? -1 : count,
+                longField(struct, "ts_ms", -1));
+    }
+
+    private static ChangeEvent decodeChange(KafkaPosition kafka, SinkRecord record, Struct envelope) {
+        String opCode = envelope.getString("op");
+        Op op;
+        try {
+            op = Op.fromCode(opCode);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("change event at " + kafka + ": " + e.getMessage());
+        }
+        Struct source = envelope.getStruct("source");
+        String schema = source.getString("schema");
+        String table = source.getString("table");
+        if (schema == null || table == null) {
+            throw new MalformedEventException("change event at " + kafka + " names no schema/table in its source block");
+        }
+        Struct before = structOrNull(envelope, "before");
+        Struct after = structOrNull(envelope, "after");
+        Schema rowSchema = envelope.schema().field("after") != null ? envelope.schema().field("after").schema()
+                : envelope.schema().field("before").schema();
+        if ((op == Op.CREATE || op == Op.READ || op == Op.UPDATE) && after == null) {
+            throw new MalformedEventException(op + " event on " + schema + "." + table + " at " + kafka + " has no 'after' row");
+        }
+        if (op == Op.DELETE && before == null) {
+            throw new MalformedEventException("DELETE event on " + schema + "." + table + " at " + kafka + " has no 'before' row");
+        }
+
+        List<String> keyColumns = new ArrayList<>();
+        if (record.keySchema() != null && record.keySchema().type() == Schema.Type.STRUCT) {
+            for (Field f : record.keySchema().fields()) {
+                // ByLogicalTableRouter adds a synthetic key field; it is not a column.
+                if (!f.name().startsWith("__dbz__")) {
+                    keyColumns.add(f.name());
+                }
+            }
+        }
+
+        long txId = -1;
+        long totalOrder = -1;
+        Field txField = envelope.schema().field("transaction");
+        Struct transaction = txField == null ? null : envelope.getStruct("transaction");
+        if (transaction != null) {
+            String id = transaction.getString("id");
+            int colon = id.indexOf(':');
+            txId = Long.parseLong(colon < 0 ? id : id.substring(0, colon));
+            totalOrder = transaction.getInt64("total_order");
+        }
+        SourcePosition position = new SourcePosition(
+                longField(source, "lsn", -1),
+                previousCommitLsn(source),
+                longField(source, "txId", -1),
+                longField(source, "ts_ms", -1));
+        String snapshot = source.schema().field("snapshot") == null ? "false" : String.valueOf(source.get("snapshot"));
+        return new ChangeEvent(kafka, op, new TableId(schema, table), List.copyOf(keyColumns), rowSchema, before, after,
+                position, snapshot, txId, totalOrder);
+    }
+
+    /** {@code source.sequence} is a JSON array of strings: [last commit LSN, this change's LSN]. */
+    private static long previousCommitLsn(Struct source) {
+        if (source.schema().field("sequence") == null) {
+            return -1;
+        }
+        String sequence = source.getString("sequence");
+        if (sequence == null || sequence.length() < 2) {
+            return -1;
+        }
+        String first = sequence.substring(1, sequence.length() - 1).split(",", 2)[0].trim();
+        if (first.startsWith("\"")) {
+            first = first.substring(1, first.length() - 1);
+        }
+        return Lsn.parseDecimal(first);
+    }
+
+    private static Struct structOrNull(Struct envelope, String field) {
+        return envelope.schema().field(field) == null ? null : envelope.getStruct(field);
+    }
+
+    private static long longField(Struct struct, String name, long absent) {
+        Field field = struct.schema().field(name);
+        if (field == null) {
+            return absent;
+        }
+        Object v = struct.get(field);
+        return v instanceof Number n ? n.longValue() : absent;
+    }
+}
