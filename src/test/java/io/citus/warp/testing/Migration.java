@@ -171,6 +171,13 @@ public final class Migration implements AutoCloseable {
         }
     }
 
+    /** Restarts task 0 of a connector and waits until it runs again (its old FAILED state is not mistaken for a new one). */
+    public JsonNode restartTask(String connector) {
+        connect().restartTask(connector, 0);
+        return Eventually.await(STARTUP, connector + " task 0 RUNNING after restart", () -> connect().status(connector),
+                s -> s.path("tasks").size() > 0 && "RUNNING".equals(s.path("tasks").get(0).path("state").asText()));
+    }
+
     /** Waits for a task to be FAILED and returns its trace. */
     public String awaitTaskFailure(String connector) {
         JsonNode status = Eventually.await(STARTUP, connector + " task FAILED", () -> connect().status(connector),

@@ -54,6 +54,8 @@ public final class CitusSinkTask extends SinkTask {
     private CitusSinkConfig config;
     private String stream;
     private TargetSession session;
+    /** Set after a transient failure: the progress table tells whether the failed COMMIT took effect. */
+    private boolean verifyProgress;
     private ProgressStore progress;
     private GroupApplier groups;
     private SnapshotLoader snapshots;
@@ -173,6 +175,9 @@ public final class CitusSinkTask extends SinkTask {
                 ingested.put(tp, offset);
                 pending.addAll(assembler.accept(decoder.decode(record)));
             }
+            if (verifyProgress) {
+                reloadAppliedPosition();
+            }
             applyPending();
             retryDeadline = -1;
             metrics.maybeLogSummary(stream);
@@ -183,10 +188,41 @@ public final class CitusSinkTask extends SinkTask {
             retryLater(e);
         } catch (StreamOrderException | MalformedEventException e) {
             throw new ConnectException(e.getMessage(), e);
+        } catch (ConnectException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!session.connectionLost()) {
+                throw e;
+            }
+            session.discard();
+            retryLater(new ApplyException(ErrorKind.TRANSIENT, "lost the connection to the target (" + e + ")", e));
+        }
+    }
+
+    /**
+     * After a lost connection the outcome of the last COMMIT is unknown: it may have been applied.
+     * The progress row committed with it says; transactions at or below it are then skipped.
+     */
+    private void reloadAppliedPosition() {
+        try {
+            Optional<Progress> stored = progress.load(session.connection());
+            stored.ifPresent(p -> {
+                if (p.commitLsn() > appliedCommitLsn) {
+                    LOG.info("the last group was committed before the connection was lost (commit LSN {}); not applying it again",
+                            Lsn.format(p.commitLsn()));
+                    appliedCommitLsn = p.commitLsn();
+                    acknowledge(p.kafka());
+                }
+            });
+            verifyProgress = false;
+        } catch (SQLException e) {
+            session.discard();
+            throw new ApplyException(ErrorKind.of(e), "cannot read the sink's progress from the target: " + e.getMessage(), e);
         }
     }
 
     private void retryLater(ApplyException e) {
+        verifyProgress = true;
         long now = System.currentTimeMillis();
         if (retryDeadline < 0) {
             retryDeadline = now + config.retryTimeoutMs();

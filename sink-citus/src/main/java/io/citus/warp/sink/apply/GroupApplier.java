@@ -59,7 +59,7 @@ public final class GroupApplier {
                     throw transientFailure(e);
                 }
                 LOG.info("batched apply of {} source transaction(s) failed ({}); applying them one by one in source order",
-                        transactions.size(), e.getMessage());
+                        transactions.size(), FailureAdvice.summary(e));
             } catch (ApplyException e) {
                 session.rollbackQuietly();
                 if (e.isTransient()) {
@@ -148,7 +148,8 @@ public final class GroupApplier {
 
     private ApplyException transientFailure(SQLException e) {
         session.discard();
-        return new ApplyException(ErrorKind.TRANSIENT, "transient target failure (" + e.getSQLState() + "): " + e.getMessage(), e);
+        return new ApplyException(ErrorKind.TRANSIENT, "transient target failure (" + e.getSQLState() + "): "
+                + FailureAdvice.summary(e), e);
     }
 
     private static String transactionContext(SourceTransaction tx) {
@@ -166,7 +167,7 @@ public final class GroupApplier {
         if (column != null) {
             m.append("Column: \"").append(column).append("\". ");
         }
-        m.append("Target error (SQLSTATE ").append(e.getSQLState()).append("): ").append(e.getMessage().trim()).append(' ');
+        m.append("Target error (SQLSTATE ").append(e.getSQLState()).append("): ").append(FailureAdvice.summary(e).trim()).append(' ');
         m.append(FailureAdvice.advice(e));
         return m.toString();
     }

@@ -55,7 +55,7 @@ public final class SnapshotLoader {
             if (ErrorKind.of(e) == ErrorKind.TRANSIENT) {
                 session.discard();
                 throw new ApplyException(ErrorKind.TRANSIENT, "transient target failure during snapshot load ("
-                        + e.getSQLState() + "): " + e.getMessage(), e);
+                        + e.getSQLState() + "): " + FailureAdvice.summary(e), e);
             }
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw permanent(loading == null ? rows : loading, e);
@@ -69,7 +69,7 @@ public final class SnapshotLoader {
                 if (ErrorKind.of(again) == ErrorKind.TRANSIENT) {
                     session.discard();
                     throw new ApplyException(ErrorKind.TRANSIENT, "transient target failure during snapshot load: "
-                            + again.getMessage(), again);
+                            + FailureAdvice.summary(again), again);
                 }
                 throw permanent(loading == null ? rows : loading, again);
             }
@@ -128,6 +128,6 @@ public final class SnapshotLoader {
         return new ApplyException(ErrorKind.PERMANENT, "Could not load snapshot rows of " + first.table() + " (snapshot LSN "
                 + Lsn.format(first.source().lsn()) + ", Kafka " + first.kafka() + " to " + rows.get(rows.size() - 1).kafka()
                 + "). Nothing of this batch was applied. " + (column == null ? "" : "Column: \"" + column + "\". ")
-                + "Target error (SQLSTATE " + e.getSQLState() + "): " + e.getMessage().trim() + " " + FailureAdvice.advice(e), e);
+                + "Target error (SQLSTATE " + e.getSQLState() + "): " + FailureAdvice.summary(e).trim() + " " + FailureAdvice.advice(e), e);
     }
 }

@@ -116,6 +116,19 @@ public final class TargetSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the connection to the target is gone. PgJDBC reports some losses (e.g. a backend
+     * terminated in the middle of a batch) as runtime exceptions rather than SQLExceptions, so a
+     * failure that is not an SQLException is transient exactly when the connection did not survive it.
+     */
+    public boolean connectionLost() {
+        try {
+            return connection == null || connection.isClosed() || !connection.isValid(5);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /** Forgets the connection and everything cached with it (after a failure, or to see catalog changes). */
     public void discard() {
         if (statements != null) {

@@ -36,6 +36,16 @@ public final class FailureAdvice {
         };
     }
 
+    /**
+     * The server's error without the statement text: PgJDBC's batch errors quote the whole batch,
+     * row values included, which belongs neither in a log line nor in a Connect task trace.
+     */
+    public static String summary(SQLException e) {
+        SQLException cause = e instanceof java.sql.BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        String message = String.valueOf(cause.getMessage());
+        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
+    }
+
     private static ServerErrorMessage server(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
