@@ -6,6 +6,7 @@ import io.citus.warp.testing.Eventually;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TableDigest;
 import io.citus.warp.testing.TestEnvironment;
+import io.citus.warp.testing.TpcbMigration;
 import io.citus.warp.workload.TpcbWorkload;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,8 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransactionalApplyTest {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalApplyTest.class);
     private static final Duration WAIT = Duration.ofSeconds(180);
-    private static final String[] TABLES = {"pgbench_branches", "bid", "pgbench_tellers", "tid", "pgbench_accounts", "aid",
-            "pgbench_history", "hid"};
+    private static final String[] TABLES = TpcbMigration.TABLES;
 
     /** Counts every row the sink inserts into history, so a replayed insert shows up as a second count. */
     private static final String INSERT_COUNTER = """
@@ -53,14 +54,7 @@ class TransactionalApplyTest {
     void readersNeverSeeTornTransactionsAndRestartsNeitherRepeatNorSkip(TestEnvironment env) throws Exception {
         TpcbWorkload tpcb = new TpcbWorkload(4, 500);
         try (Migration m = new Migration(env, "tpcb")) {
-            try (Connection src = m.source(); Connection dst = m.target()) {
-                TpcbWorkload.createSchema(src);
-                tpcb.load(src);
-                TpcbWorkload.createSchema(dst);
-            }
-            m.deploySource(TpcbWorkload.TABLES);
-            m.deploySink(TpcbWorkload.TABLES);
-            TableDigest.awaitEqual(m, WAIT, TABLES);
+            TpcbMigration.start(m, tpcb, Map.of(), WAIT);
             m.targetSql(INSERT_COUNTER);
 
             long sourceTransactions = 0;
@@ -146,14 +140,7 @@ class TransactionalApplyTest {
     void transactionsDeliveredAgainAreAppliedOnce(TestEnvironment env) throws Exception {
         TpcbWorkload tpcb = new TpcbWorkload(2, 100);
         try (Migration m = new Migration(env, "resent")) {
-            try (Connection src = m.source(); Connection dst = m.target()) {
-                TpcbWorkload.createSchema(src);
-                tpcb.load(src);
-                TpcbWorkload.createSchema(dst);
-            }
-            m.deploySource(TpcbWorkload.TABLES);
-            m.deploySink(TpcbWorkload.TABLES);
-            TableDigest.awaitEqual(m, WAIT, TABLES);
+            TpcbMigration.start(m, tpcb, Map.of(), WAIT);
             m.targetSql(INSERT_COUNTER);
 
             long sourceTransactions = runLoad(tpcb, m, Duration.ofSeconds(3));
