@@ -32,6 +32,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--branches", paramLabel = "N", description = "Branches (default: ${DEFAULT-VALUE}).")
     int branches = 5;
 
+    @Option(names = "--load-seconds", paramLabel = "S", description = "How long the write load runs (default: ${DEFAULT-VALUE}).")
+    long loadSeconds = 20;
+
     @Option(names = "--write-pause", paramLabel = "MS", description = "Pause between the load's transactions (default: ${DEFAULT-VALUE}).")
     long writePause = 20;
 
@@ -66,7 +69,13 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             try (ConnectRuntime runtime = ConnectRuntime.embedded()) {
                 writerThread.start();
-                out.println("write load running on the source (pgbench-like transactions)");
+                Thread stopper = new Thread(() -> {
+                    sleep(loadSeconds * 1000);
+                    writer.stop();
+                }, "demo-load-timer");
+                stopper.setDaemon(true);
+                stopper.start();
+                out.println("write load running on the source for " + loadSeconds + " s (pgbench-like transactions)");
                 MigrateCommand migrate = new MigrateCommand();
                 migrate.createSchema = true;
                 migrate.cutover = true;
@@ -76,8 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
                 migrate.sourceOverrides = Map.of();
                 migrate.sinkOverrides = Map.of();
                 Runnable stopLoad = () -> {
-                    // Let the load run into the catch-up phase for a few seconds, then stop it as an application would.
-                    sleep(3000);
+                    // The application stops writing before the switch-over.
                     writer.stop();
                     join(writerThread);
                     out.println("write load stopped after " + writer.committed() + " transactions"
@@ -103,8 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  %-18s source %,7d rows   target %,7d rows%n", table, Long.parseLong(Sql.one(s, "SELECT count(*) FROM " + table)),
                         Long.parseLong(Sql.one(t, "SELECT count(*) FROM " + table)));
             }
-            String applied = Sql.one(t, "SELECT transactions || ' transactions, ' || changes || ' changes, ' || snapshot_rows"
-                    + " || ' snapshot rows' FROM warp.sink_progress LIMIT 1");
+            String applied = "t".equals(Sql.one(t, "SELECT to_regclass('warp.sink_progress') IS NOT NULL")) ? Sql.one(t, "SELECT transactions || ' transactions, ' || changes || ' changes, ' || snapshot_rows"
+                    + " || ' snapshot rows' FROM warp.sink_progress LIMIT 1") : "nothing";
             out.println("  load on the source:  " + writer.committed() + " transactions during the migration");
             out.println("  applied by the sink: " + applied);
             out.printf("  snapshot done after %.1f s, caught up after %.1f s (from deploy)%n", o.snapshotMillis() / 1000.0,

@@ -13,8 +13,10 @@ public final class Deployer {
     }
 
     /** {@code PUT /connector-plugins/{class}/config/validate}: the errors it reports, as "key: message". */
-    public static List<String> validate(ConnectClient client, Map<String, String> config) {
-        JsonNode answer = client.validate(config.get("connector.class"), config);
+    public static List<String> validate(ConnectClient client, String name, Map<String, String> config) {
+        Map<String, String> named = new java.util.LinkedHashMap<>(config);
+        named.put("name", name);
+        JsonNode answer = client.validate(config.get("connector.class"), named);
         List<String> errors = new ArrayList<>();
         if (answer.path("error_count").asInt() == 0) {
             return errors;
@@ -31,8 +33,8 @@ public final class Deployer {
     public static List<String> deploy(ConnectClient client, String sourceName, Map<String, String> source,
                                       String sinkName, Map<String, String> sink) {
         List<String> errors = new ArrayList<>();
-        validate(client, source).forEach(e -> errors.add(sourceName + ": " + e));
-        validate(client, sink).forEach(e -> errors.add(sinkName + ": " + e));
+        validate(client, sourceName, source).forEach(e -> errors.add(sourceName + ": " + e));
+        validate(client, sinkName, sink).forEach(e -> errors.add(sinkName + ": " + e));
         if (errors.isEmpty()) {
             client.putConnectorConfig(sourceName, source);
             client.putConnectorConfig(sinkName, sink);

@@ -53,6 +53,8 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
 
     public Map<String, String> sinkConfig() {
         Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues()));
+        // Named explicitly so that warp status reads the very row the sink writes, whatever the sink's default.
+        c.put("progress.stream", names.stream());
         if (!"warp".equals(progressSchema)) {
             c.put("progress.schema", progressSchema);
         }
