@@ -49,13 +49,19 @@ public final class CaughtUp {
     public static FinalPosition awaitPosition(StatusProbe probe, PgEndpoint source, String lsn, Duration timeout, Duration settle,
                                               PrintWriter out) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long stableSince = -1;
+        long quietSince = System.nanoTime();
         Long lastApplied = null;
         while (System.nanoTime() < deadline) {
             MigrationStatus s = probe.probe();
             if (s.verdict() == Verdict.FAILED) {
                 throw new IllegalStateException("a connector FAILED; see `warp status`");
             }
+            Long applied = s.sink() == null ? null : s.sink().transactions();
+            if (!java.util.Objects.equals(lastApplied, applied)) {
+                quietSince = System.nanoTime();
+                lastApplied = applied;
+            }
+            // Heartbeat records pass through the topic every few seconds: "drained" is sampled, not required throughout.
             boolean drained = s.lag() != null && s.lag() == 0;
             if (drained) {
                 try (Connection c = source.connect()) {
@@ -69,16 +75,10 @@ public final class CaughtUp {
                                 + " and every record in the topic is applied");
                     }
                 }
-                Long applied = s.sink() == null ? null : s.sink().transactions();
-                if (stableSince < 0 || !java.util.Objects.equals(lastApplied, applied)) {
-                    stableSince = System.nanoTime();
-                    lastApplied = applied;
-                } else if (System.nanoTime() - stableSince > settle.toNanos()) {
+                if (System.nanoTime() - quietSince > settle.toNanos()) {
                     return new FinalPosition(lsn, "topic fully applied and no new source transaction for " + settle.toSeconds()
-                            + " s after writes stopped (the slot had not confirmed " + lsn + ": no captured change followed)");
+                            + " s after writes stopped (the slot had not confirmed " + lsn + " yet)");
                 }
-            } else {
-                stableSince = -1;
             }
             Thread.sleep(500);
         }
