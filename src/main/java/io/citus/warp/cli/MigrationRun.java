@@ -88,6 +88,10 @@ final class MigrationRun {
             out.println("== verify");
             Verification.Result verify = Verification.run(source, target, tables, o.cutoverOptions().chunkSize(), 5);
             Verification.print(out, verify);
+            if (!verify.equal()) {
+                out.println("(replication is live: rows still being written differ until their changes are applied;"
+                        + " the verify after cutover, with writes stopped, is the one that counts)");
+            }
             if (!o.cutover()) {
                 if (runtime.isEmbedded()) {
                     out.println("replication keeps running in this process (embedded Kafka and Connect); Ctrl-C stops it."

@@ -28,7 +28,7 @@ public final class SequenceSync {
                     + " AND pg_get_serial_sequence(?, a.attname) IS NOT NULL ORDER BY a.attnum", t.quoted(), t.quoted(), t.quoted())) {
                 String column = r[0];
                 String sourceSeq = r[1];
-                String targetSeq = Sql.one(target, "SELECT pg_get_serial_sequence(?, ?)", t.quoted(), Sql.ident(column));
+                String targetSeq = Sql.one(target, "SELECT pg_get_serial_sequence(?, ?)", t.quoted(), column);
                 if (targetSeq == null) {
                     continue;
                 }

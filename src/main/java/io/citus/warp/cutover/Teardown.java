@@ -28,6 +28,8 @@ public final class Teardown {
             }
         }
         try (Connection c = source.connect()) {
+            // After cutover --block-writes the database defaults to read-only; warp's own session needs to drop things.
+            Sql.exec(c, "SET default_transaction_read_only = off");
             long deadline = System.currentTimeMillis() + 60_000;
             while (true) {
                 List<String[]> slot = Sql.rows(c, "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ?", names.slot());
