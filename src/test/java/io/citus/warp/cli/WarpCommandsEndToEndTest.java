@@ -183,6 +183,7 @@ class WarpCommandsEndToEndTest {
                 assertEquals("on", Sql.one(s, "SELECT setting FROM pg_db_role_setting r JOIN pg_database d ON d.oid = r.setdatabase,"
                         + " unnest(r.setconfig) c, LATERAL (SELECT split_part(c, '=', 2) AS setting) x WHERE d.datname = current_database()"
                         + " AND c LIKE 'default_transaction_read_only=%'"), "writes blocked on the source");
+                Sql.exec(s, "SET default_transaction_read_only = off");
                 Sql.exec(s, "ALTER DATABASE " + Sql.ident(m.sourceDatabase()) + " RESET default_transaction_read_only");
                 long sourceMax = Long.parseLong(Sql.one(s, "SELECT max(id) FROM acct"));
                 long next = Long.parseLong(Sql.one(t, "INSERT INTO acct (balance) VALUES (0) RETURNING id"));
