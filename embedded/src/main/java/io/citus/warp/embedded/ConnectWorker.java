@@ -49,6 +49,9 @@ public final class ConnectWorker implements AutoCloseable {
         // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.put("offset.flush.interval.ms", "5000");
+        // Debezium must close its replication connection before a restarted task can take the slot
+        // again; the default 5 s is too short on a busy machine, leaving the slot "active for PID ...".
+        props.put("task.shutdown.graceful.timeout.ms", "30000");
         props.putAll(overrides);
         // startConnect() calls Exit.exit on failure; in-process that must be an exception, not System.exit.
         Exit.setExitProcedure((status, message) -> {
