@@ -87,7 +87,8 @@ public final class PgText {
             }
         }
         return switch (schema.type()) {
-            case BOOLEAN -> column != null && column.isBitString() ? ((Boolean) value ? "1" : "0") : ((Boolean) value ? "t" : "f");
+            case BOOLEAN -> column != null && column.isVaryingBitString() ? varbit(column)
+                    : column != null && column.isBitString() ? ((Boolean) value ? "1" : "0") : ((Boolean) value ? "t" : "f");
             case INT8, INT16, INT32, INT64 -> value.toString();
             case FLOAT32 -> floatText((Float) value);
             case FLOAT64 -> doubleText((Double) value);
@@ -123,7 +124,7 @@ public final class PgText {
                             + "as 30 days and cannot be written exactly; set interval.handling.mode=string on the source");
             case "org.apache.kafka.connect.data.Decimal" -> ((BigDecimal) value).toPlainString();
             case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
-            case "io.debezium.data.Bits" -> bits(toBytes(value), schema);
+            case "io.debezium.data.Bits" -> column != null && column.isVaryingBitString() ? varbit(column) : bits(toBytes(value), schema);
             case "io.debezium.data.geometry.Point" -> point((Struct) value);
             case "org.apache.kafka.connect.data.Date" -> ((java.util.Date) value).toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString();
             case "org.apache.kafka.connect.data.Timestamp" -> timestamp(((java.util.Date) value).getTime() * 1_000L);
@@ -194,6 +195,15 @@ public final class PgText {
         return out;
     }
 
+    /**
+     * Debezium sends a bit varying value as the number it spells, trimmed to whole bytes, with the
+     * declared maximum length, not the value's own length: '0011' and '11' arrive alike.
+     */
+    private static String varbit(TargetColumn column) {
+        throw new UnsupportedValueException("Debezium does not carry the length of bit varying values ('0011' and '11' "
+                + "arrive alike), so they cannot be written exactly. Change the column to bit(n) or text on both sides");
+    }
+
     /** Debezium's Bits: the bit string's value as little-endian bytes (BitSet order), length in a parameter. */
     private static String bits(byte[] bytes, Schema schema) {
         String lengthParam = schema.parameters() == null ? null : schema.parameters().get("length");
@@ -255,7 +265,8 @@ public final class PgText {
 
     /** ISO-8601 with offset, as Debezium writes timestamptz; rewritten only where PostgreSQL would not read it. */
     static String zonedTimestamp(String iso) {
-        if (iso.isEmpty() || !(Character.isDigit(iso.charAt(0)) || iso.charAt(0) == '-' || iso.charAt(0) == '+')) {
+        if (iso.equals("infinity") || iso.equals("-infinity") || iso.isEmpty()
+                || !(Character.isDigit(iso.charAt(0)) || iso.charAt(0) == '-' || iso.charAt(0) == '+')) {
             return iso; // infinity, -infinity
         }
         if (Character.isDigit(iso.charAt(0)) && iso.indexOf('T') == 10) {
@@ -311,7 +322,7 @@ public final class PgText {
             return null;
         }
         String element = arrayColumn.elementType();
-        return new TargetColumn(arrayColumn.name(), element, element, 'X', null, false, false);
+        return new TargetColumn(arrayColumn.name(), element, element, 'X', null, false, false, false);
     }
 
     private static void quoteArrayElement(StringBuilder sb, String text) {
