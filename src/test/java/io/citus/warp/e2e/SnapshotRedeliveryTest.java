@@ -40,7 +40,7 @@ class SnapshotRedeliveryTest {
     void aSnapshotDeliveredAgainNeitherFailsNorDuplicates(TestEnvironment env) throws Exception {
         try (Migration m = new Migration(env, "resnap")) {
             m.sourceSql(SCHEMA,
-                    "INSERT INTO accounts SELECT g, 1 + g % 10, 0, '' FROM generate_series(1, 200000) g",
+                    "INSERT INTO accounts SELECT g, 1 + g % 10, 0, '' FROM generate_series(1, 100000) g",
                     "INSERT INTO branches SELECT g, 'branch ' || g FROM generate_series(1, 10) g");
             m.targetSql(SCHEMA);
             String tables = "public.branches,public.accounts";
@@ -61,7 +61,7 @@ class SnapshotRedeliveryTest {
             // now must not survive on the target from the first snapshot.
             m.sourceSql("DELETE FROM accounts WHERE aid % 1000 = 0",
                     "UPDATE accounts SET abalance = 7 WHERE aid % 777 = 0",
-                    "INSERT INTO accounts SELECT g, 1, 1, 'late' FROM generate_series(200001, 200100) g",
+                    "INSERT INTO accounts SELECT g, 1, 1, 'late' FROM generate_series(100001, 100100) g",
                     "DELETE FROM branches WHERE bid = 10");
             m.connect().resume(m.sourceConnector());
             m.awaitRunning(m.sourceConnector());
@@ -80,7 +80,7 @@ class SnapshotRedeliveryTest {
 
             Map<String, long[]> done = progress(m);
             LOG.info("after the second snapshot: {}", describe(done));
-            assertEquals(200000 - 200 + 100, done.get("public.accounts")[0], "accounts rows of the second snapshot");
+            assertEquals(100000 - 100 + 100, done.get("public.accounts")[0], "accounts rows of the second snapshot");
             assertEquals(9, done.get("public.branches")[0], "branches rows of the second snapshot");
             assertTrue(done.values().stream().allMatch(r -> r[1] == 1), "both tables' snapshots completed: " + describe(done));
             assertTrue(first.size() >= 1);

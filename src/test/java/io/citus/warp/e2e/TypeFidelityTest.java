@@ -126,7 +126,7 @@ class TypeFidelityTest {
               NULL, '111111111111',
               '{NULL}', '{NULL,NULL}', '{-9223372036854775808,0}', '{0}',
               '{0.00000000000000000001}', '{NULL}', '{0.1,1e-308,1.7976931348623157e308}', '{}',
-              '{2000-01-01,NULL}', '{infinity}', '{-infinity}',
+              '{2000-01-01,NULL}', '{"4713-01-01 00:00:00 BC"}', '{"0044-03-15 12:00:00.5+00 BC",NULL}',
               '{}', '{NULL}', '{}',
               'ok', 1, NULL,
               '(,5]', '[0,1]', '[-Infinity,Infinity]', '[2000-01-01,2000-01-01]',
@@ -189,7 +189,7 @@ class TypeFidelityTest {
      * type, and applies nothing (the snapshot batch holding it is rolled back).
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             timetz                  | timetz    | '13:51:30.123789+02'     | time with time zone
             date infinity           | date      | 'infinity'               | date
             date[] with infinity    | date[]    | '{2000-01-01,-infinity}' | date[]
@@ -197,6 +197,8 @@ class TypeFidelityTest {
             multi-dimensional text[]| text[]    | '{{a,b},{c,d}}'          | text[]
             varbit                  | varbit(8) | '0011'                   | bit varying(8)
             interval[]              | interval[]| '{1 day}'                | interval[]
+            timestamptz[] infinity  | timestamptz[] | '{infinity}'         | timestamp with time zone[]
+            timestamp[] infinity    | timestamp[] | '{-infinity}'          | timestamp without time zone[]
             """)
     void typesDebeziumCannotCarryExactlyFailTheTaskLoudly(String label, String type, String value, String formatted,
                                                           TestEnvironment env) throws Exception {
