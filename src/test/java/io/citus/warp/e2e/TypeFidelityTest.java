@@ -74,7 +74,7 @@ class TypeFidelityTest {
               'NaN', 'Infinity', '92233720368547758.07',
               E'tab\\there\\nnew line \\\\ back "quote" ''single'' \\u00fcn\\u00efc\\u00f8d\\u00e9 \\U0001F600', 'ten chars!', 'ab',
               '\\x00ff5c0a0d09', true,
-              '0001-01-01 BC', '24:00:00', '23:59:59.999',
+              '0001-01-01', '24:00:00', '23:59:59.999',
               'infinity', '2000-01-01 00:00:00.123', '-infinity', '2024-03-31 01:59:59+00',
               '1 year -2 mons +3 days -04:05:06.5', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
               '{"a": [1, 2.50, 1e400, 12345678901234567890.123456789],  "\\u00fc": "x"}',
@@ -99,7 +99,7 @@ class TypeFidelityTest {
               '-0', '-Infinity', '-92233720368547758.08',
               '', '', '',
               '\\x', false,
-              '4713-01-01 BC', '00:00:00', '00:00:00.001',
+              '1582-10-15', '00:00:00', '00:00:00.001',
               '4713-01-01 00:00:00 BC', '9999-12-31 23:59:59.999', '0044-03-15 12:00:00.000001+00 BC', 'infinity',
               '-1 days +23:59:59.999999', '00000000-0000-0000-0000-000000000000',
               '[]', '"\\u00fcn\\u00efc\\u00f8d\\u00e9"', '',
@@ -121,12 +121,12 @@ class TypeFidelityTest {
               '2000-02-29', '12:34:56.789012', '00:00:00',
               '2024-03-10 02:30:00.5', '1970-01-01 00:00:00', '2024-10-27 01:30:00.000001+01', '2024-03-31 03:00:00+02',
               '0', 'ffffffff-ffff-ffff-ffff-ffffffffffff',
-              '{"dup": 1, "dup": 2}', '{"num": 1.0e2, "neg": -0, "arr": [1.10, 2.000]}', '<?xml version="1.0"?><r/>',
+              '{"dup": 1, "dup": 2}', '{"num": 1.0e2, "neg": -0, "arr": [1.10, 2.000]}', '<r>x</r>',
               '0.0.0.0/0', '0.0.0.0/0', '01:02:03:04:05:06', '01:02:03:04:05:06:07:08',
               NULL, '111111111111',
               '{NULL}', '{NULL,NULL}', '{-9223372036854775808,0}', '{0}',
               '{0.00000000000000000001}', '{NULL}', '{0.1,1e-308,1.7976931348623157e308}', '{}',
-              '{2000-01-01,NULL}', '{"4713-01-01 00:00:00 BC"}', '{"0044-03-15 12:00:00.5+00 BC",NULL}',
+              '{2000-01-01,NULL}', '{"1900-01-01 00:00:00",infinity,-infinity}', '{"1900-01-01 00:00:00.5+00",NULL}',
               '{}', '{NULL}', '{}',
               'ok', 1, NULL,
               '(,5]', '[0,1]', '[-Infinity,Infinity]', '[2000-01-01,2000-01-01]',
@@ -136,6 +136,17 @@ class TypeFidelityTest {
               1)""",
             "INSERT INTO fidelity (id) VALUES (4)",
     };
+
+    /**
+     * Values Debezium's snapshot alters without notice but streaming carries exactly (docs/type-fidelity.md,
+     * "snapshot-only losses"): they are inserted after the snapshot.
+     */
+    static final String STREAMED_ONLY = """
+            INSERT INTO fidelity (id, c_date, c_timestamp, c_timestamptz, c_ts_arr, c_tstz_arr, c_date_arr, c_xml)
+            VALUES (5, '4713-01-01 BC', '4713-01-01 00:00:00 BC', '0044-03-15 12:00:00.5+00 BC',
+                    '{"4713-01-01 00:00:00 BC","1000-01-01 00:00:00",infinity,-infinity}',
+                    '{"0044-03-15 12:00:00.5+00 BC","1000-01-01 00:00:00+00"}',
+                    '{"0001-01-01 BC","1000-01-01"}', '<?xml version="1.0"?><r/>')""";
 
     @Test
     void everyExactTypeIsCopiedValueForValueBySnapshotAndStreaming(TestEnvironment env) throws Exception {
@@ -153,11 +164,12 @@ class TypeFidelityTest {
             m.deploySink("public.fidelity");
             awaitSameValues(m, columns, 4);
 
-            // Streaming inserts: a copy of every row under a new key.
+            // Streaming inserts: a row of snapshot-lossy values, then a copy of every row under a new key.
+            m.sourceSql(STREAMED_ONLY);
             m.sourceSql("INSERT INTO fidelity SELECT (r).* FROM (SELECT ROW(id + 100, " + columns.stream()
                     .filter(c -> !c.equals("id")).map(TypeFidelityTest::quote).collect(Collectors.joining(", "))
                     + ")::fidelity AS r FROM fidelity) s");
-            awaitSameValues(m, columns, 8);
+            awaitSameValues(m, columns, 10);
 
             // Streaming updates: every row takes the next row's values (the NULL row's too), so each value is written
             // once more through UPDATE, and NULLs replace values and values replace NULLs.
@@ -166,7 +178,7 @@ class TypeFidelityTest {
             m.sourceSql("UPDATE fidelity f SET (" + set + ") = (SELECT " + set + " FROM fidelity g WHERE g.id = "
                     + "CASE WHEN f.id % 100 = 4 THEN f.id - 3 ELSE f.id + 1 END) WHERE f.id IN (1, 2, 3, 4)");
             m.sourceSql("UPDATE fidelity f SET (" + set + ") = (SELECT " + set + " FROM fidelity g WHERE g.id = 3) WHERE f.id = 104");
-            awaitSameValues(m, columns, 8);
+            awaitSameValues(m, columns, 10);
             assertEquals(compare(m, columns), List.of(), "every value equal after streaming");
         }
     }
@@ -190,25 +202,39 @@ class TypeFidelityTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            timetz                  | timetz    | '13:51:30.123789+02'     | time with time zone
-            date infinity           | date      | 'infinity'               | date
-            date[] with infinity    | date[]    | '{2000-01-01,-infinity}' | date[]
-            multi-dimensional int[] | int[]     | '{{1,2},{3,4}}'          | integer[]
-            multi-dimensional text[]| text[]    | '{{a,b},{c,d}}'          | text[]
-            varbit                  | varbit(8) | '0011'                   | bit varying(8)
-            interval[]              | interval[]| '{1 day}'                | interval[]
-            timestamptz[] infinity  | timestamptz[] | '{infinity}'         | timestamp with time zone[]
-            timestamp[] infinity    | timestamp[] | '{-infinity}'          | timestamp without time zone[]
+            timetz                    | snapshot  | timetz        | '13:51:30.123789+02'     | time with time zone
+            timetz                    | streaming | timetz        | '13:51:30.123789+02'     | time with time zone
+            date infinity             | snapshot  | date          | 'infinity'               | date
+            date infinity             | streaming | date          | '-infinity'              | date
+            date[] with infinity      | snapshot  | date[]        | '{2000-01-01,-infinity}' | date[]
+            timestamptz[] infinity    | snapshot  | timestamptz[] | '{infinity,-infinity}'   | timestamp with time zone[]
+            timestamptz[] -infinity   | streaming | timestamptz[] | '{-infinity}'            | timestamp with time zone[]
+            multi-dimensional int[][] | snapshot  | int[][]       | '{{1,2},{3,4}}'          | integer[]
+            multi-dimensional text[]  | streaming | text[]        | '{{a,b},{c,d}}'          | text[]
+            varbit                    | snapshot  | varbit(8)     | '0011'                   | bit varying(8)
+            interval[]                | snapshot  | interval[]    | '{1 day}'                | interval[]
             """)
-    void typesDebeziumCannotCarryExactlyFailTheTaskLoudly(String label, String type, String value, String formatted,
+    void typesDebeziumCannotCarryExactlyFailTheTaskLoudly(String label, String phase, String type, String value, String formatted,
                                                           TestEnvironment env) throws Exception {
         try (Migration m = new Migration(env, "lossy")) {
             String table = "lossy";
             String ddl = "CREATE TABLE " + table + " (id int PRIMARY KEY, ok text, v " + type + ")";
-            m.sourceSql(ddl, "INSERT INTO " + table + " VALUES (1, 'fine', NULL), (2, 'fine', " + value + ")");
+            boolean streaming = phase.equals("streaming");
+            m.sourceSql(ddl, "INSERT INTO " + table + " VALUES (1, 'fine', NULL)");
+            if (!streaming) {
+                m.sourceSql("INSERT INTO " + table + " VALUES (2, 'fine', " + value + ")");
+            }
             m.targetSql(ddl);
             m.deploySource("public." + table);
             m.deploySink("public." + table);
+            long expected = 0; // a refused snapshot batch leaves nothing
+            if (streaming) {
+                io.citus.warp.testing.TableDigest.awaitEqual(m, WAIT, table, "id");
+                // One source transaction: a fine row and the lossy one; neither may be applied.
+                m.sourceSql("BEGIN", "INSERT INTO " + table + " VALUES (3, 'fine', NULL)",
+                        "INSERT INTO " + table + " VALUES (2, 'fine', " + value + ")", "COMMIT");
+                expected = 1;
+            }
             String trace = m.awaitTaskFailure(m.sinkConnector());
             String message = trace.lines().limit(20).collect(Collectors.joining("\n"));
             assertTrue(trace.contains("public." + table), "names the table: " + message);
@@ -217,7 +243,7 @@ class TypeFidelityTest {
             try (Connection c = m.target(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
                 rs.next();
-                assertEquals(0, rs.getLong(1), "nothing applied, not even the row without the lossy value");
+                assertEquals(expected, rs.getLong(1), "nothing of the batch or transaction applied, not even the row without the lossy value");
             }
         }
     }

@@ -10,9 +10,11 @@ package io.citus.warp.sink.target;
  * @param identityAlways {@code GENERATED ALWAYS AS IDENTITY}: inserts need OVERRIDING SYSTEM VALUE
  * @param generated     a stored generated column: never written
  * @param notNull       declared NOT NULL
+ * @param dimensions    array dimensions as declared ({@code int[][]} is 2; PostgreSQL does not enforce them)
  */
 public record TargetColumn(String name, String type, String baseType, char category, String elementType,
-                           boolean identityAlways, boolean generated, boolean notNull) {
+                           boolean identityAlways, boolean generated, boolean notNull,
+                           int dimensions) {
 
     public boolean isArray() {
         return category == 'A';

@@ -41,6 +41,11 @@ public final class PgText {
     private static final long MIN_EPOCH_DAY = -2_440_588;
     private static final long MAX_EPOCH_DAY = 2_145_031_948;
 
+    private static final java.util.regex.Pattern JAVA_ARRAY_TO_STRING = java.util.regex.Pattern.compile("\\[+L[\\w.$]+;@[0-9a-f]+");
+    private static final String MULTI_DIMENSIONAL = "Debezium carries arrays as one-dimensional lists and corrupts "
+            + "multi-dimensional ones (inner arrays become NULL or a Java object name), so they cannot be written exactly. "
+            + "Store them as jsonb or text, or as one-dimensional arrays";
+
     private final String placeholder;
     private final byte[] placeholderBytes;
     private final boolean timetzAsUtc;
@@ -273,6 +278,10 @@ public final class PgText {
             return iso;
         }
         OffsetDateTime t = OffsetDateTime.parse(iso);
+        if (t.getYear() > 294276 || t.getYear() < -4713) {
+            throw new UnsupportedValueException("timestamp with time zone " + iso + " is outside PostgreSQL's range; this is how "
+                    + "Debezium encodes 'infinity' and '-infinity' inside timestamptz arrays, which it cannot carry exactly");
+        }
         String rest = String.format("-%02d-%02d %02d:%02d:%02d%s%s", t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
                 t.getMinute(), t.getSecond(), fraction(t.getNano() / 1000), t.getOffset().getId().equals("Z") ? "+00" : t.getOffset().getId());
         return withEra(t.getYear(), rest, "");
@@ -299,6 +308,10 @@ public final class PgText {
     }
 
     private String array(Schema elementSchema, List<?> values, TargetColumn column) {
+        if (column != null && column.dimensions() > 1) {
+            throw new UnsupportedValueException(MULTI_DIMENSIONAL + " (the column is declared with " + column.dimensions()
+                    + " dimensions)");
+        }
         StringBuilder sb = new StringBuilder().append('{');
         Iterator<?> it = values.iterator();
         while (it.hasNext()) {
@@ -308,6 +321,10 @@ public final class PgText {
             } else if (elementSchema.type() == Schema.Type.ARRAY) {
                 sb.append(array(elementSchema.valueSchema(), (List<?>) element, column));
             } else {
+                if (element instanceof String s && JAVA_ARRAY_TO_STRING.matcher(s).matches()) {
+                    // Debezium's string converter met a nested array and printed the Java object.
+                    throw new UnsupportedValueException(MULTI_DIMENSIONAL + " (an element arrived as " + s + ")");
+                }
                 quoteArrayElement(sb, encode(elementSchema, element, elementColumn(column)));
             }
             if (it.hasNext()) {
@@ -322,7 +339,7 @@ public final class PgText {
             return null;
         }
         String element = arrayColumn.elementType();
-        return new TargetColumn(arrayColumn.name(), element, element, 'X', null, false, false, false);
+        return new TargetColumn(arrayColumn.name(), element, element, 'X', null, false, false, false, 0);
     }
 
     private static void quoteArrayElement(StringBuilder sb, String text) {
