@@ -7,6 +7,8 @@ import io.citus.warp.sink.target.TargetColumn;
 import io.citus.warp.sink.target.TargetTable;
 import io.citus.warp.sink.value.PgText;
 import io.citus.warp.sink.value.UnsupportedValueException;
+
+import static io.citus.warp.sink.value.PgText.GREGORIAN_START_DAY;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
@@ -146,6 +148,14 @@ public final class RowEncoder {
     }
 
     private String encode(ChangeEvent event, TargetTable table, TargetColumn column, Field field, Object value) {
+        if (event.isSnapshotRead() && "io.debezium.time.Date".equals(field.schema().name()) && value instanceof Number n
+                && n.intValue() < GREGORIAN_START_DAY) {
+            // Debezium's snapshot reads dates as java.sql.Date and drops the BC era: 0001-01-01 BC arrives as 0001-01-01.
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the value of column \"" + column.name()
+                    + "\" (target type " + column.type() + ") is a date before 1582-10-15 read by Debezium's initial snapshot, "
+                    + "which drops the BC era of such dates, so it cannot be written exactly. Copy this table's initial data "
+                    + "another way (streamed changes carry such dates exactly). Nothing of this batch was applied.", null);
+        }
         try {
             return text.encode(field.schema(), value, column);
         } catch (UnsupportedValueException | ClassCastException | IllegalArgumentException | java.time.DateTimeException e) {

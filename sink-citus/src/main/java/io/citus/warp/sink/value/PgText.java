@@ -42,6 +42,12 @@ public final class PgText {
     private static final long MAX_EPOCH_DAY = 2_145_031_948;
 
     private static final java.util.regex.Pattern JAVA_ARRAY_TO_STRING = java.util.regex.Pattern.compile("\\[+L[\\w.$]+;@[0-9a-f]+");
+    /** 1582-10-15, the first Gregorian day, as days since 1970-01-01. */
+    public static final int GREGORIAN_START_DAY = -141427;
+    private static final String OLD_DATES_IN_ARRAYS = "Debezium converts date, timestamp and timestamptz array elements "
+            + "through java.sql types, which use the Julian calendar before 1582-10-15 and drop the BC era (e.g. "
+            + "'4713-01-01 00:00:00 BC' arrives as '4714-11-24 00:00:00 BC', '0001-01-01 BC' as '0001-01-01'), so such "
+            + "elements cannot be written exactly";
     private static final String MULTI_DIMENSIONAL = "Debezium carries arrays as one-dimensional lists and corrupts "
             + "multi-dimensional ones (inner arrays become NULL or a Java object name), so they cannot be written exactly. "
             + "Store them as jsonb or text, or as one-dimensional arrays";
@@ -325,6 +331,7 @@ public final class PgText {
                     // Debezium's string converter met a nested array and printed the Java object.
                     throw new UnsupportedValueException(MULTI_DIMENSIONAL + " (an element arrived as " + s + ")");
                 }
+                checkNotBeforeGregorian(elementSchema, element);
                 quoteArrayElement(sb, encode(elementSchema, element, elementColumn(column)));
             }
             if (it.hasNext()) {
@@ -332,6 +339,34 @@ public final class PgText {
             }
         }
         return sb.append('}').toString();
+    }
+
+    /** Array elements before 1582-10-15 may have been shifted or lost their era on the way (see OLD_DATES_IN_ARRAYS). */
+    private static void checkNotBeforeGregorian(Schema elementSchema, Object element) {
+        String name = elementSchema.name();
+        if (name == null) {
+            return;
+        }
+        boolean old = switch (name) {
+            case "io.debezium.time.Date" -> ((Number) element).intValue() < GREGORIAN_START_DAY;
+            case "io.debezium.time.MicroTimestamp" -> {
+                long v = ((Number) element).longValue();
+                yield v != MICROS_NEGATIVE_INFINITY && v < GREGORIAN_START_DAY * MICROS_PER_DAY;
+            }
+            case "io.debezium.time.Timestamp" -> {
+                long v = ((Number) element).longValue();
+                yield v != MICROS_NEGATIVE_INFINITY / 1000 && v < GREGORIAN_START_DAY * 86_400_000L;
+            }
+            case "io.debezium.time.ZonedTimestamp" -> {
+                String s = (String) element;
+                // ISO years: "-0043-..." is BC, "+10000-..." beyond 9999; otherwise four digits compare as text.
+                yield !s.endsWith("infinity") && (s.startsWith("-") || (!s.startsWith("+") && s.compareTo("1582-10-15") < 0));
+            }
+            default -> false;
+        };
+        if (old) {
+            throw new UnsupportedValueException(OLD_DATES_IN_ARRAYS + " (element " + element + ")");
+        }
     }
 
     private static TargetColumn elementColumn(TargetColumn arrayColumn) {
