@@ -27,14 +27,25 @@ public final class Migration implements AutoCloseable {
     private final String id;
     private final String sourceDatabase;
     private final String targetDatabase;
+    /** Set when the target is a Citus cluster rather than a fresh database on the shared target server. */
+    private final CitusCluster citus;
 
     public Migration(TestEnvironment env, String label) {
+        this(env, label, null);
+    }
+
+    /**
+     * A migration into a Citus cluster's database: the target is shared with other tests, so a Citus test
+     * keeps its tables in its own schema (e.g. named {@link #id()}).
+     */
+    public Migration(TestEnvironment env, String label, CitusCluster citus) {
         this.env = env;
+        this.citus = citus;
         this.id = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
         try {
             this.sourceDatabase = env.source().createDatabase("src_" + id);
-            this.targetDatabase = env.target().createDatabase("dst_" + id);
+            this.targetDatabase = citus != null ? citus.database() : env.target().createDatabase("dst_" + id);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -81,7 +92,7 @@ public final class Migration implements AutoCloseable {
     }
 
     public Connection target() throws SQLException {
-        return env.target().connect(targetDatabase);
+        return citus != null ? citus.connect() : env.target().connect(targetDatabase);
     }
 
     public void sourceSql(String... statements) throws SQLException {
@@ -107,9 +118,9 @@ public final class Migration implements AutoCloseable {
         values.put("source.port", Integer.toString(env.source().port()));
         values.put("source.user", env.source().user());
         values.put("source.database", sourceDatabase);
-        values.put("target.host", env.target().host());
-        values.put("target.port", Integer.toString(env.target().port()));
-        values.put("target.user", env.target().user());
+        values.put("target.host", citus != null ? citus.host() : env.target().host());
+        values.put("target.port", Integer.toString(citus != null ? citus.port() : env.target().port()));
+        values.put("target.user", citus != null ? citus.user() : env.target().user());
         values.put("target.database", targetDatabase);
         values.put("secrets.file", env.secretsFile().toString());
         values.put("topic.prefix", topicPrefix());

@@ -20,8 +20,8 @@ import java.util.Map;
  * alike (ship-tested in connectors/*.json):
  * <ul>
  *   <li>JsonConverter writes NaN and ±Infinity floats as the JSON strings "NaN", "Infinity", "-Infinity"
- *       but reads them back as 0.0 without error. This converter reads them back as what they were.</li>
- *   <li>It reads -0.0 back as 0.0 (through BigDecimal); this converter keeps the sign.</li>
+ *       but reads them back as 0.0 without error, and reads -0.0 back as 0.0. This converter reads them back as
+ *       what they were.</li>
  *   <li>{@code replace.null.with.default} defaults to false: an explicit NULL stays NULL instead of
  *       becoming the column's default from the schema.</li>
  * </ul>
@@ -35,7 +35,6 @@ public class ExactJsonConverter extends JsonConverter {
             "\"Infinity\"".getBytes(StandardCharsets.UTF_8),
             "\"-Infinity\"".getBytes(StandardCharsets.UTF_8),
             "-0.0".getBytes(StandardCharsets.UTF_8),
-            "-0E".getBytes(StandardCharsets.UTF_8),
     };
 
     @Override
@@ -90,7 +89,7 @@ public class ExactJsonConverter extends JsonConverter {
         return -1;
     }
 
-    /** Returns the value with float fields whose JSON was a non-finite string restored. */
+    /** Returns the value with float fields whose JSON was a non-finite string or -0.0 restored. */
     @SuppressWarnings("unchecked")
     private static Object repair(Schema schema, Object value, JsonNode json) {
         if (value == null || json == null || json.isNull()) {
@@ -132,10 +131,10 @@ public class ExactJsonConverter extends JsonConverter {
         if (schema.type() != Schema.Type.FLOAT32 && schema.type() != Schema.Type.FLOAT64) {
             return null;
         }
-        if (json.isNumber()) {
-            // JsonConverter reads floats through BigDecimal, which has no negative zero.
-            boolean negativeZero = json.doubleValue() == 0.0 && Double.doubleToRawLongBits(json.doubleValue()) != 0L;
-            return negativeZero ? (schema.type() == Schema.Type.FLOAT32 ? (Object) (-0.0f) : (Object) (-0.0d)) : null;
+        if (json.isNumber() && json.isFloatingPointNumber()
+                && Double.doubleToRawLongBits(json.doubleValue()) == Double.doubleToRawLongBits(-0.0d)) {
+            // JsonConverter reads numbers through BigDecimal, which has no negative zero: -0.0 became 0.0.
+            return schema.type() == Schema.Type.FLOAT32 ? (Object) (-0.0f) : (Object) (-0.0d);
         }
         if (!json.isTextual()) {
             return null;

@@ -23,6 +23,7 @@ public final class CitusSinkConfig extends AbstractConfig {
     public static final String TRANSACTION_BOUNDARIES = "transaction.boundaries";
     public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
     public static final String TIMETZ_AS_UTC = "timetz.accept.utc";
+    public static final String KEYLESS_TABLES = "keyless.tables";
     public static final String SCHEMA_MAPPING = "schema.mapping";
     public static final String TABLE_MAPPING = "table.mapping";
     public static final String GROUP_MAX_CHANGES = "apply.group.max.changes";
@@ -65,6 +66,12 @@ public final class CitusSinkConfig extends AbstractConfig {
                     "Debezium converts time with time zone (timetz) values to UTC, losing their original offset, so the "
                             + "sink refuses to write them by default. Set true to accept timetz values normalised to UTC.",
                     STREAM_GROUP, 3, Width.SHORT, "Accept timetz as UTC")
+            .define(KEYLESS_TABLES, Type.LIST, "", Importance.LOW,
+                    "Source tables (schema.table) without a primary key that may be copied anyway. Each must have "
+                            + "REPLICA IDENTITY FULL on the source, so that updates and deletes carry the whole old row: the "
+                            + "sink then changes one target row whose every column equals the old row (duplicates included), "
+                            + "which scans the table for each change. Other tables without a primary key are refused.",
+                    STREAM_GROUP, 4, Width.LONG, "Tables without primary key")
             .define(SCHEMA_MAPPING, Type.LIST, "", new MappingList(), Importance.MEDIUM,
                     "Source schema to target schema, e.g. public=app,sales=sales_v2. Unlisted schemas keep their names.",
                     MAPPING_GROUP, 1, Width.LONG, "Schema mapping")
@@ -119,6 +126,14 @@ public final class CitusSinkConfig extends AbstractConfig {
 
     public boolean timetzAsUtc() {
         return getBoolean(TIMETZ_AS_UTC);
+    }
+
+    public java.util.Set<io.citus.warp.sink.event.TableId> keylessTables() {
+        java.util.Set<io.citus.warp.sink.event.TableId> tables = new java.util.HashSet<>();
+        for (String t : getList(KEYLESS_TABLES)) {
+            tables.add(io.citus.warp.sink.event.TableId.parse(t.trim()));
+        }
+        return tables;
     }
 
     public TableMapping mapping() {

@@ -92,7 +92,7 @@ public final class CitusSinkTask extends SinkTask {
             LOG.debug("plugin metrics unavailable on this worker", e);
         }
         PgText text = new PgText(config.placeholder(), config.timetzAsUtc());
-        RowEncoder encoder = new RowEncoder(text);
+        RowEncoder encoder = new RowEncoder(text, config.keylessTables());
         groups = new GroupApplier(session, encoder, progress, this::committed);
         snapshots = new SnapshotLoader(session, encoder, progress, this::committed);
         assembler = new TransactionAssembler(config.boundaries());

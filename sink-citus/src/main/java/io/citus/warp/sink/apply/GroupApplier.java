@@ -48,7 +48,9 @@ public final class GroupApplier {
 
     /** @param groupEnd the last Kafka record covered by the group (may follow the last transaction's END) */
     public void apply(List<SourceTransaction> transactions, KafkaPosition groupEnd) {
-        boolean inOrderOnly = transactions.stream().anyMatch(tx -> tx.events().stream().anyMatch(e -> e.op() == Op.TRUNCATE));
+        // TRUNCATE and rows of keyless tables (no key to net changes by) are applied change by change.
+        boolean inOrderOnly = transactions.stream().anyMatch(tx -> tx.events().stream()
+                .anyMatch(e -> e.op() == Op.TRUNCATE || encoder.isAllowedKeyless(e)));
         if (!inOrderOnly) {
             try {
                 applyNetted(transactions, groupEnd);
@@ -117,6 +119,8 @@ public final class GroupApplier {
                             truncated.add(session.table(events.get(++e)));
                         }
                         writer.truncate(truncated);
+                    } else if (encoder.isAllowedKeyless(current)) {
+                        applyKeyless(writer, session.table(current), current);
                     } else {
                         TargetTable table = session.table(current);
                         TableChanges single = new TableChanges(table, current.keyColumns());
@@ -143,6 +147,36 @@ public final class GroupApplier {
                 session.rollbackQuietly();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * A change to a table without primary key (REPLICA IDENTITY FULL, opted in): an insert is a plain
+     * INSERT; an update or delete changes exactly one row equal to the whole old image.
+     */
+    private void applyKeyless(RowWriter writer, TargetTable table, ChangeEvent event) throws SQLException {
+        if (event.op() == Op.CREATE || event.op() == Op.READ) {
+            writer.insert(table, encoder.encode(event, event.after(), table));
+            return;
+        }
+        EncodedRow old = encoder.encode(event, event.before(), table);
+        for (String column : old.columns()) {
+            io.citus.warp.sink.target.TargetColumn c = table.column(column);
+            if (old.value(column) == null && c != null && c.notNull()) {
+                throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the old row lacks NOT NULL column \""
+                        + column + "\", so the source table does not have REPLICA IDENTITY FULL, which keyless.tables "
+                        + "requires. Run ALTER TABLE " + event.table() + " REPLICA IDENTITY FULL on the source and re-snapshot.", null);
+            }
+        }
+        if (!old.isComplete()) {
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the old row is incomplete " + old.unavailable()
+                    + "; keyless.tables requires REPLICA IDENTITY FULL on the source table.", null);
+        }
+        EncodedRow after = event.op() == Op.UPDATE ? encoder.encode(event, event.after(), table) : null;
+        int changed = writer.changeOneByImage(table, old, after);
+        if (changed != 1) {
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": no row on target table " + table.id()
+                    + " equals the old row, so the target has diverged from the source for this table: re-snapshot it.", null);
         }
     }
 

@@ -7,6 +7,8 @@ import io.citus.warp.sink.target.TargetColumn;
 import io.citus.warp.sink.target.TargetTable;
 import io.citus.warp.sink.value.PgText;
 import io.citus.warp.sink.value.UnsupportedValueException;
+
+import static io.citus.warp.sink.value.PgText.GREGORIAN_START_DAY;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
@@ -19,12 +21,44 @@ import java.util.Set;
 /** Encodes event row images for a target table, checking that every column the source sends exists there. */
 public final class RowEncoder {
     private final PgText text;
+    /** The last row schema per table found to carry every target column. */
+    private final java.util.Map<io.citus.warp.sink.event.TableId, org.apache.kafka.connect.data.Schema> checkedSchemas =
+            new java.util.HashMap<>();
+
+    /** Source tables without a primary key that the user allowed (keyless.tables). */
+    private final Set<io.citus.warp.sink.event.TableId> keylessAllowed;
 
     public RowEncoder(PgText text) {
+        this(text, Set.of());
+    }
+
+    public RowEncoder(PgText text, Set<io.citus.warp.sink.event.TableId> keylessAllowed) {
         this.text = text;
+        this.keylessAllowed = Set.copyOf(keylessAllowed);
+    }
+
+    /** A change of a table without a source primary key that the user allowed to be copied (keyless.tables). */
+    public boolean isAllowedKeyless(ChangeEvent event) {
+        return event.keyColumns().isEmpty() && keylessAllowed.contains(event.table());
+    }
+
+    /**
+     * Tables without a primary key are refused before any of their rows is written, unless listed in
+     * keyless.tables: without a key a replayed or updated row cannot be matched reliably.
+     */
+    private void checkKey(ChangeEvent event) {
+        if (event.keyColumns().isEmpty() && !keylessAllowed.contains(event.table())) {
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the source table " + event.table()
+                    + " has no primary key, so its rows cannot be matched on the target. Add a primary key to it on the "
+                    + "source (recommended; Warp requires one for every migrated table by default), or set REPLICA IDENTITY "
+                    + "FULL on the source table and list it in the sink's keyless.tables setting (rows are then matched by "
+                    + "their whole old image), then restart the sink task. Nothing of this table was applied.", null);
+        }
     }
 
     public EncodedRow encode(ChangeEvent event, Struct image, TargetTable table) {
+        checkKey(event);
+        checkSourceSendsEveryColumn(event, image, table);
         LinkedHashMap<String, String> values = new LinkedHashMap<>();
         Set<String> unavailable = new LinkedHashSet<>();
         for (Field field : image.schema().fields()) {
@@ -42,8 +76,32 @@ public final class RowEncoder {
         return new EncodedRow(values, unavailable);
     }
 
+    /**
+     * Debezium leaves out columns whose type it has no converter for (money[], interval[], varbit[], xml[],
+     * point[] and other arrays of such types), with only a warning in the source's log. Writing the row
+     * anyway would silently leave such a column NULL (or at its default) on the target, so refuse it.
+     * The check is per row schema, so it costs one lookup per distinct schema.
+     */
+    private void checkSourceSendsEveryColumn(ChangeEvent event, Struct image, TargetTable table) {
+        if (image == null || checkedSchemas.get(table.id()) == image.schema()) {
+            return;
+        }
+        for (TargetColumn column : table.columns().values()) {
+            if (!column.generated() && image.schema().field(column.name()) == null) {
+                throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the source sends no value for column \""
+                        + column.name() + "\" of type " + column.type() + " on target table " + table.id() + ". Debezium "
+                        + "drops columns whose type it cannot convert (arrays of money, interval, bit varying, xml, point, "
+                        + "name and similar), so the column would silently stay NULL on the target. Change the column to a "
+                        + "type Debezium carries on both sides (e.g. text[] or jsonb), or leave it out of the target table "
+                        + "and the migration (docs/type-fidelity.md). Nothing of this transaction was applied.", null);
+            }
+        }
+        checkedSchemas.put(table.id(), image.schema());
+    }
+
     /** The source key's values in text form, from the after image (inserts, updates) or the before image (deletes). */
     public List<String> key(ChangeEvent event, TargetTable table) {
+        checkKey(event);
         if (event.keyColumns().isEmpty()) {
             throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the source table has no primary key, so its "
                     + "rows cannot be matched on the target. Add a primary key to " + event.table() + " on the source "
@@ -90,6 +148,14 @@ public final class RowEncoder {
     }
 
     private String encode(ChangeEvent event, TargetTable table, TargetColumn column, Field field, Object value) {
+        if (event.isSnapshotRead() && "io.debezium.time.Date".equals(field.schema().name()) && value instanceof Number n
+                && n.intValue() < GREGORIAN_START_DAY) {
+            // Debezium's snapshot reads dates as java.sql.Date and drops the BC era: 0001-01-01 BC arrives as 0001-01-01.
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the value of column \"" + column.name()
+                    + "\" (target type " + column.type() + ") is a date before 1582-10-15 read by Debezium's initial snapshot, "
+                    + "which drops the BC era of such dates, so it cannot be written exactly. Copy this table's initial data "
+                    + "another way (streamed changes carry such dates exactly). Nothing of this batch was applied.", null);
+        }
         try {
             return text.encode(field.schema(), value, column);
         } catch (UnsupportedValueException | ClassCastException | IllegalArgumentException | java.time.DateTimeException e) {

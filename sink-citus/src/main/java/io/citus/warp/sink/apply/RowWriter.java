@@ -150,6 +150,32 @@ final class RowWriter {
         ps.executeBatch();
     }
 
+    /** A plain INSERT (tables without primary key: nothing to conflict on). */
+    void insert(TargetTable table, EncodedRow row) throws SQLException {
+        List<String> columns = row.columns();
+        PreparedStatement ps = statements.get(SqlText.insert(table, columns));
+        bindAll(ps, 1, columns.stream().map(row::value).toList());
+        ps.executeUpdate();
+    }
+
+    /**
+     * Updates (after != null) or deletes one row whose every column equals {@code old}, compared as text
+     * of the column's type, so types without an equality operator (json, point, xml) work too.
+     */
+    int changeOneByImage(TargetTable table, EncodedRow old, EncodedRow after) throws SQLException {
+        List<String> set = after == null ? List.of() : after.columns().stream().filter(c -> !table.column(c).generated()).toList();
+        List<String> match = old.columns();
+        PreparedStatement ps = statements.get(SqlText.changeOneByImage(table, set, match));
+        int i = 1;
+        for (String column : set) {
+            bind(ps, i++, after.value(column));
+        }
+        for (String column : match) {
+            bind(ps, i++, old.value(column));
+        }
+        return ps.executeUpdate();
+    }
+
     void truncate(List<TargetTable> tables) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute(SqlText.truncate(tables));

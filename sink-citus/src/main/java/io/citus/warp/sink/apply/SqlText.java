@@ -41,6 +41,30 @@ final class SqlText {
         return sql.toString();
     }
 
+    static String insert(TargetTable table, List<String> columns) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(qualified(table.id())).append(" (").append(list(columns)).append(')');
+        if (columns.stream().anyMatch(c -> table.column(c).identityAlways())) {
+            sql.append(" OVERRIDING SYSTEM VALUE");
+        }
+        return sql.append(" VALUES (").append(params(columns.size())).append(')').toString();
+    }
+
+    /**
+     * UPDATE (non-empty {@code set}) or DELETE of one row, found by ctid, whose every {@code match} column
+     * has the given value; values are compared in the column type's text form ({@code IS NOT DISTINCT FROM}
+     * so NULLs match).
+     */
+    static String changeOneByImage(TargetTable table, List<String> set, List<String> match) {
+        String t = qualified(table.id());
+        String where = match.stream().map(c -> quote(c) + "::text IS NOT DISTINCT FROM CAST(? AS " + table.column(c).type() + ")::text")
+                .collect(Collectors.joining(" AND "));
+        String one = "ctid = (SELECT ctid FROM " + t + " WHERE " + where + " LIMIT 1)";
+        if (set.isEmpty()) {
+            return "DELETE FROM " + t + " WHERE " + one;
+        }
+        return "UPDATE " + t + " SET " + set.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(", ")) + " WHERE " + one;
+    }
+
     static String update(TargetTable table, List<String> setColumns, List<String> whereColumns) {
         return "UPDATE " + qualified(table.id()) + " SET "
                 + setColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(", "))

@@ -21,8 +21,12 @@ final class TableChanges {
     private sealed interface Net permits Upsert, Patch, Delete {
     }
 
-    /** @param existed the row may already exist on the target (for Citus: perhaps under another distribution value) */
-    private record Upsert(EncodedRow row, boolean existed) implements Net {
+    /**
+     * @param existed the row may already exist on the target (for Citus: perhaps under another distribution value)
+     * @param routing the row's distribution value on the target before this group, when an old image told it
+     *                (REPLICA IDENTITY FULL): a moved row is then deleted on that one shard
+     */
+    private record Upsert(EncodedRow row, boolean existed, String routing) implements Net {
     }
 
     private record Patch(EncodedRow row) implements Net {
@@ -49,8 +53,9 @@ final class TableChanges {
         List<String> key = encoder.key(event, table);
         Net previous = rows.get(key);
         Net next = switch (event.op()) {
-            case CREATE, READ -> new Upsert(encoder.encode(event, event.after(), table), previous != null);
-            case UPDATE -> update(encoder.encode(event, event.after(), table), previous);
+            case CREATE, READ -> new Upsert(encoder.encode(event, event.after(), table), previous != null, null);
+            case UPDATE -> update(encoder.encode(event, event.after(), table), previous,
+                    mayMove ? encoder.valueOf(event, event.before(), table, table.distributionColumn()) : null);
             case DELETE -> new Delete(new KeyedDelete(key, mayMove
                     ? encoder.valueOf(event, event.before(), table, table.distributionColumn()) : null));
             case TRUNCATE -> throw new IllegalStateException("TRUNCATE is applied in order, not netted");
@@ -59,13 +64,15 @@ final class TableChanges {
         lastEvent.put(key, event);
     }
 
-    private static Net update(EncodedRow row, Net previous) {
+    private static Net update(EncodedRow row, Net previous, String oldRouting) {
+        // Where the row was before this group: the first change of the group to it knows.
+        String routing = previous == null ? oldRouting : previous instanceof Upsert u ? u.routing() : null;
         if (row.isComplete()) {
-            return new Upsert(row, !(previous instanceof Upsert u && !u.existed()));
+            return new Upsert(row, !(previous instanceof Upsert u && !u.existed()), routing);
         }
         if (previous instanceof Upsert u) {
             EncodedRow merged = row.over(u.row());
-            return merged.isComplete() ? new Upsert(merged, u.existed()) : new Patch(merged);
+            return merged.isComplete() ? new Upsert(merged, u.existed(), routing) : new Patch(merged);
         }
         if (previous instanceof Patch p) {
             return new Patch(row.over(p.row()));
@@ -78,6 +85,7 @@ final class TableChanges {
         List<KeyedDelete> deletes = new ArrayList<>();
         List<EncodedRow> upserts = new ArrayList<>();
         List<EncodedRow> movable = new ArrayList<>();
+        List<String> movableRouting = new ArrayList<>();
         List<EncodedRow> patches = new ArrayList<>();
         List<ChangeEvent> patchEvents = new ArrayList<>();
         for (Map.Entry<List<String>, Net> entry : rows.entrySet()) {
@@ -85,7 +93,12 @@ final class TableChanges {
             if (net instanceof Delete d) {
                 deletes.add(d.delete());
             } else if (net instanceof Upsert u) {
-                (mayMove && u.existed() ? movable : upserts).add(u.row());
+                if (mayMove && u.existed()) {
+                    movable.add(u.row());
+                    movableRouting.add(u.routing());
+                } else {
+                    upserts.add(u.row());
+                }
             } else if (net instanceof Patch p) {
                 patches.add(p.row());
                 patchEvents.add(lastEvent.get(entry.getKey()));
@@ -98,7 +111,7 @@ final class TableChanges {
             writer.upsert(table, upserts);
         }
         if (!movable.isEmpty()) {
-            writeMovable(writer, movable);
+            writeMovable(writer, movable, movableRouting);
         }
         if (!patches.isEmpty()) {
             List<String> where = new ArrayList<>(keyColumns);
@@ -118,7 +131,7 @@ final class TableChanges {
      * Rows that may have moved to another distribution value: update in place where the row still has
      * its distribution value; otherwise delete it wherever it is and insert it anew.
      */
-    private void writeMovable(RowWriter writer, List<EncodedRow> rows) throws SQLException {
+    private void writeMovable(RowWriter writer, List<EncodedRow> rows, List<String> routing) throws SQLException {
         List<String> where = new ArrayList<>(keyColumns);
         where.add(table.distributionColumn());
         int[] counts = writer.update(table, rows, where);
@@ -127,7 +140,7 @@ final class TableChanges {
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] == 0) {
                 EncodedRow row = rows.get(i);
-                moved.add(new KeyedDelete(keyColumns.stream().map(row::value).toList(), null));
+                moved.add(new KeyedDelete(keyColumns.stream().map(row::value).toList(), routing.get(i)));
                 reinserted.add(row);
             }
         }

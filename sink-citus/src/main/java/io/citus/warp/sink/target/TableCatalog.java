@@ -28,7 +28,9 @@ public final class TableCatalog {
                    bt.typcategory,
                    CASE WHEN bt.typcategory = 'A' THEN format_type(coalesce(nullif(et.typbasetype, 0), bt.typelem), NULL) END,
                    a.attidentity = 'a',
-                   a.attgenerated <> ''
+                   a.attgenerated <> '',
+                   a.attnotnull,
+                   a.attndims
               FROM pg_attribute a
               JOIN pg_type t ON t.oid = a.atttypid
               JOIN pg_type bt ON bt.oid = coalesce(nullif(t.typbasetype, 0), a.atttypid)
@@ -87,7 +89,7 @@ public final class TableCatalog {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.put(rs.getString(1), new TargetColumn(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4).charAt(0), rs.getString(5), rs.getBoolean(6), rs.getBoolean(7)));
+                            rs.getString(4).charAt(0), rs.getString(5), rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8), rs.getInt(9)));
                 }
             }
         }

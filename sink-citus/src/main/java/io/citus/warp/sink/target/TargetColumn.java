@@ -9,9 +9,12 @@ package io.citus.warp.sink.target;
  * @param elementType   for arrays, the element's base type name; otherwise null
  * @param identityAlways {@code GENERATED ALWAYS AS IDENTITY}: inserts need OVERRIDING SYSTEM VALUE
  * @param generated     a stored generated column: never written
+ * @param notNull       declared NOT NULL
+ * @param dimensions    array dimensions as declared ({@code int[][]} is 2; PostgreSQL does not enforce them)
  */
 public record TargetColumn(String name, String type, String baseType, char category, String elementType,
-                           boolean identityAlways, boolean generated) {
+                           boolean identityAlways, boolean generated, boolean notNull,
+                           int dimensions) {
 
     public boolean isArray() {
         return category == 'A';
@@ -20,6 +23,11 @@ public record TargetColumn(String name, String type, String baseType, char categ
     /** bit / bit varying: Debezium sends bit(1) as a boolean and others as bytes. */
     public boolean isBitString() {
         return "bit".equals(baseTypeName()) || "bit varying".equals(baseTypeName());
+    }
+
+    /** bit varying: Debezium loses the value's length. */
+    public boolean isVaryingBitString() {
+        return "bit varying".equals(baseTypeName());
     }
 
     /** The base type without modifiers, e.g. "numeric" for numeric(10,2). */

@@ -41,6 +41,17 @@ public final class PgText {
     private static final long MIN_EPOCH_DAY = -2_440_588;
     private static final long MAX_EPOCH_DAY = 2_145_031_948;
 
+    private static final java.util.regex.Pattern JAVA_ARRAY_TO_STRING = java.util.regex.Pattern.compile("\\[+L[\\w.$]+;@[0-9a-f]+");
+    /** 1582-10-15, the first Gregorian day, as days since 1970-01-01. */
+    public static final int GREGORIAN_START_DAY = -141427;
+    private static final String OLD_DATES_IN_ARRAYS = "Debezium converts date, timestamp and timestamptz array elements "
+            + "through java.sql types, which use the Julian calendar before 1582-10-15 and drop the BC era (e.g. "
+            + "'4713-01-01 00:00:00 BC' arrives as '4714-11-24 00:00:00 BC', '0001-01-01 BC' as '0001-01-01'), so such "
+            + "elements cannot be written exactly";
+    private static final String MULTI_DIMENSIONAL = "Debezium carries arrays as one-dimensional lists and corrupts "
+            + "multi-dimensional ones (inner arrays become NULL or a Java object name), so they cannot be written exactly. "
+            + "Store them as jsonb or text, or as one-dimensional arrays";
+
     private final String placeholder;
     private final byte[] placeholderBytes;
     private final boolean timetzAsUtc;
@@ -87,7 +98,8 @@ public final class PgText {
             }
         }
         return switch (schema.type()) {
-            case BOOLEAN -> column != null && column.isBitString() ? ((Boolean) value ? "1" : "0") : ((Boolean) value ? "t" : "f");
+            case BOOLEAN -> column != null && column.isVaryingBitString() ? varbit(column)
+                    : column != null && column.isBitString() ? ((Boolean) value ? "1" : "0") : ((Boolean) value ? "t" : "f");
             case INT8, INT16, INT32, INT64 -> value.toString();
             case FLOAT32 -> floatText((Float) value);
             case FLOAT64 -> doubleText((Double) value);
@@ -123,7 +135,7 @@ public final class PgText {
                             + "as 30 days and cannot be written exactly; set interval.handling.mode=string on the source");
             case "org.apache.kafka.connect.data.Decimal" -> ((BigDecimal) value).toPlainString();
             case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
-            case "io.debezium.data.Bits" -> bits(toBytes(value), schema);
+            case "io.debezium.data.Bits" -> column != null && column.isVaryingBitString() ? varbit(column) : bits(toBytes(value), schema);
             case "io.debezium.data.geometry.Point" -> point((Struct) value);
             case "org.apache.kafka.connect.data.Date" -> ((java.util.Date) value).toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString();
             case "org.apache.kafka.connect.data.Timestamp" -> timestamp(((java.util.Date) value).getTime() * 1_000L);
@@ -194,6 +206,15 @@ public final class PgText {
         return out;
     }
 
+    /**
+     * Debezium sends a bit varying value as the number it spells, trimmed to whole bytes, with the
+     * declared maximum length, not the value's own length: '0011' and '11' arrive alike.
+     */
+    private static String varbit(TargetColumn column) {
+        throw new UnsupportedValueException("Debezium does not carry the length of bit varying values ('0011' and '11' "
+                + "arrive alike), so they cannot be written exactly. Change the column to bit(n) or text on both sides");
+    }
+
     /** Debezium's Bits: the bit string's value as little-endian bytes (BitSet order), length in a parameter. */
     private static String bits(byte[] bytes, Schema schema) {
         String lengthParam = schema.parameters() == null ? null : schema.parameters().get("length");
@@ -255,13 +276,18 @@ public final class PgText {
 
     /** ISO-8601 with offset, as Debezium writes timestamptz; rewritten only where PostgreSQL would not read it. */
     static String zonedTimestamp(String iso) {
-        if (iso.isEmpty() || !(Character.isDigit(iso.charAt(0)) || iso.charAt(0) == '-' || iso.charAt(0) == '+')) {
+        if (iso.equals("infinity") || iso.equals("-infinity") || iso.isEmpty()
+                || !(Character.isDigit(iso.charAt(0)) || iso.charAt(0) == '-' || iso.charAt(0) == '+')) {
             return iso; // infinity, -infinity
         }
         if (Character.isDigit(iso.charAt(0)) && iso.indexOf('T') == 10) {
             return iso;
         }
         OffsetDateTime t = OffsetDateTime.parse(iso);
+        if (t.getYear() > 294276 || t.getYear() < -4713) {
+            throw new UnsupportedValueException("timestamp with time zone " + iso + " is outside PostgreSQL's range; this is how "
+                    + "Debezium encodes 'infinity' and '-infinity' inside timestamptz arrays, which it cannot carry exactly");
+        }
         String rest = String.format("-%02d-%02d %02d:%02d:%02d%s%s", t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
                 t.getMinute(), t.getSecond(), fraction(t.getNano() / 1000), t.getOffset().getId().equals("Z") ? "+00" : t.getOffset().getId());
         return withEra(t.getYear(), rest, "");
@@ -288,6 +314,10 @@ public final class PgText {
     }
 
     private String array(Schema elementSchema, List<?> values, TargetColumn column) {
+        if (column != null && column.dimensions() > 1) {
+            throw new UnsupportedValueException(MULTI_DIMENSIONAL + " (the column is declared with " + column.dimensions()
+                    + " dimensions)");
+        }
         StringBuilder sb = new StringBuilder().append('{');
         Iterator<?> it = values.iterator();
         while (it.hasNext()) {
@@ -297,6 +327,11 @@ public final class PgText {
             } else if (elementSchema.type() == Schema.Type.ARRAY) {
                 sb.append(array(elementSchema.valueSchema(), (List<?>) element, column));
             } else {
+                if (element instanceof String s && JAVA_ARRAY_TO_STRING.matcher(s).matches()) {
+                    // Debezium's string converter met a nested array and printed the Java object.
+                    throw new UnsupportedValueException(MULTI_DIMENSIONAL + " (an element arrived as " + s + ")");
+                }
+                checkNotBeforeGregorian(elementSchema, element);
                 quoteArrayElement(sb, encode(elementSchema, element, elementColumn(column)));
             }
             if (it.hasNext()) {
@@ -306,12 +341,40 @@ public final class PgText {
         return sb.append('}').toString();
     }
 
+    /** Array elements before 1582-10-15 may have been shifted or lost their era on the way (see OLD_DATES_IN_ARRAYS). */
+    private static void checkNotBeforeGregorian(Schema elementSchema, Object element) {
+        String name = elementSchema.name();
+        if (name == null) {
+            return;
+        }
+        boolean old = switch (name) {
+            case "io.debezium.time.Date" -> ((Number) element).intValue() < GREGORIAN_START_DAY;
+            case "io.debezium.time.MicroTimestamp" -> {
+                long v = ((Number) element).longValue();
+                yield v != MICROS_NEGATIVE_INFINITY && v < GREGORIAN_START_DAY * MICROS_PER_DAY;
+            }
+            case "io.debezium.time.Timestamp" -> {
+                long v = ((Number) element).longValue();
+                yield v != MICROS_NEGATIVE_INFINITY / 1000 && v < GREGORIAN_START_DAY * 86_400_000L;
+            }
+            case "io.debezium.time.ZonedTimestamp" -> {
+                String s = (String) element;
+                // ISO years: "-0043-..." is BC, "+10000-..." beyond 9999; otherwise four digits compare as text.
+                yield !s.endsWith("infinity") && (s.startsWith("-") || (!s.startsWith("+") && s.compareTo("1582-10-15") < 0));
+            }
+            default -> false;
+        };
+        if (old) {
+            throw new UnsupportedValueException(OLD_DATES_IN_ARRAYS + " (element " + element + ")");
+        }
+    }
+
     private static TargetColumn elementColumn(TargetColumn arrayColumn) {
         if (arrayColumn == null || arrayColumn.elementType() == null) {
             return null;
         }
         String element = arrayColumn.elementType();
-        return new TargetColumn(arrayColumn.name(), element, element, 'X', null, false, false);
+        return new TargetColumn(arrayColumn.name(), element, element, 'X', null, false, false, false, 0);
     }
 
     private static void quoteArrayElement(StringBuilder sb, String text) {
