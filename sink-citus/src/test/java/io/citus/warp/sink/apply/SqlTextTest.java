@@ -68,7 +68,7 @@ class SqlTextTest {
     }
 
     private static TargetColumn column(String name, boolean identityAlways, boolean generated) {
-        return new TargetColumn(name, "text", "text", 'S', null, identityAlways, generated);
+        return new TargetColumn(name, "text", "text", 'S', null, identityAlways, generated, false, 0);
     }
 
     private static TargetTable table(Distribution distribution, String distributionColumn, List<String> pk, TargetColumn... columns) {
