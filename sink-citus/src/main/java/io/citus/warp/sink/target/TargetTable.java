@@ -1,0 +1,40 @@
+package io.citus.warp.sink.target;
+
+import io.citus.warp.sink.event.TableId;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A table on the target as the sink writes it.
+ *
+ * @param primaryKey         the target's primary-key columns (the ON CONFLICT target)
+ * @param distributionColumn the Citus distribution column, or null
+ */
+public record TargetTable(TableId id, Map<String, TargetColumn> columns, List<String> primaryKey,
+                          Distribution distribution, String distributionColumn) {
+
+    public TargetTable {
+        columns = new LinkedHashMap<>(columns);
+        primaryKey = List.copyOf(primaryKey);
+    }
+
+    public TargetColumn column(String name) {
+        return columns.get(name);
+    }
+
+    public boolean isDistributed() {
+        return distribution == Distribution.DISTRIBUTED;
+    }
+
+    /** True when {@code column} may appear in an UPDATE's SET list (Citus refuses the distribution column there). */
+    public boolean updatable(String column) {
+        TargetColumn c = columns.get(column);
+        return c != null && !c.generated() && !primaryKey.contains(column) && !column.equals(distributionColumn);
+    }
+
+    public boolean hasIdentityAlways() {
+        return columns.values().stream().anyMatch(TargetColumn::identityAlways);
+    }
+}
