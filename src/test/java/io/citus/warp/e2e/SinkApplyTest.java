@@ -7,12 +7,16 @@ import io.citus.warp.testing.TableDigest;
 import io.citus.warp.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +72,15 @@ class SinkApplyTest {
                 assertEquals(6, rs.getLong("transactions"), "each of the 6 streamed source transactions counted once");
                 assertEquals(2500, rs.getLong("snapshot_rows"));
             }
+
+            // The same figures through Connect's plugin metrics (JMX), where monitoring reads them.
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + m.sinkConnector() + ",*"), null);
+            assertEquals(1, names.size(), "one metrics bean for the sink task: " + names);
+            ObjectName task = names.iterator().next();
+            assertEquals(6.0, ((Number) jmx.getAttribute(task, "transactions-applied")).doubleValue());
+            assertEquals(2500.0, ((Number) jmx.getAttribute(task, "snapshot-rows-applied")).doubleValue());
+            assertTrue(((Number) jmx.getAttribute(task, "last-commit-lsn")).longValue() > 0);
         }
     }
 

@@ -5,6 +5,7 @@ import io.citus.warp.testing.Eventually;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TableDigest;
 import io.citus.warp.testing.TestEnvironment;
+import io.citus.warp.testing.TpcbMigration;
 import io.citus.warp.workload.TpcbWorkload;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,15 +68,8 @@ class SinkFailureTest {
     void killedTargetConnectionsAreRetriedWithoutLoss(TestEnvironment env) throws Exception {
         TpcbWorkload tpcb = new TpcbWorkload(2, 200);
         try (Migration m = new Migration(env, "transient")) {
-            try (Connection src = m.source(); Connection dst = m.target()) {
-                TpcbWorkload.createSchema(src);
-                tpcb.load(src);
-                TpcbWorkload.createSchema(dst);
-            }
-            m.deploySource(TpcbWorkload.TABLES);
-            m.deploySink(TpcbWorkload.TABLES, java.util.Map.of("retry.backoff.ms", "200"));
-            String[] tables = {"pgbench_branches", "bid", "pgbench_tellers", "tid", "pgbench_accounts", "aid", "pgbench_history", "hid"};
-            TableDigest.awaitEqual(m, WAIT, tables);
+            TpcbMigration.start(m, tpcb, Map.of("retry.backoff.ms", "200"), WAIT);
+            String[] tables = TpcbMigration.TABLES;
 
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {

@@ -1,10 +1,12 @@
 package io.citus.warp.e2e;
 
+import io.citus.warp.testing.ChangeTopic;
 import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Eventually;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TableDigest;
 import io.citus.warp.testing.TestEnvironment;
+import io.citus.warp.testing.TpcbMigration;
 import io.citus.warp.workload.TpcbWorkload;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -17,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,8 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransactionalApplyTest {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalApplyTest.class);
     private static final Duration WAIT = Duration.ofSeconds(180);
-    private static final String[] TABLES = {"pgbench_branches", "bid", "pgbench_tellers", "tid", "pgbench_accounts", "aid",
-            "pgbench_history", "hid"};
+    private static final String[] TABLES = TpcbMigration.TABLES;
 
     /** Counts every row the sink inserts into history, so a replayed insert shows up as a second count. */
     private static final String INSERT_COUNTER = """
@@ -52,16 +54,10 @@ class TransactionalApplyTest {
     void readersNeverSeeTornTransactionsAndRestartsNeitherRepeatNorSkip(TestEnvironment env) throws Exception {
         TpcbWorkload tpcb = new TpcbWorkload(4, 500);
         try (Migration m = new Migration(env, "tpcb")) {
-            try (Connection src = m.source(); Connection dst = m.target()) {
-                TpcbWorkload.createSchema(src);
-                tpcb.load(src);
-                TpcbWorkload.createSchema(dst);
-            }
-            m.deploySource(TpcbWorkload.TABLES);
-            m.deploySink(TpcbWorkload.TABLES);
-            TableDigest.awaitEqual(m, WAIT, TABLES);
+            TpcbMigration.start(m, tpcb, Map.of(), WAIT);
             m.targetSql(INSERT_COUNTER);
 
+            long sourceTransactions = 0;
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong samples = new AtomicLong();
             List<String> violations = new ArrayList<>();
@@ -113,10 +109,10 @@ class TransactionalApplyTest {
                 Thread.sleep(4000);
 
                 stop.set(true);
-                long transactions = 0;
                 for (Future<Long> w : writers) {
-                    transactions += w.get();
+                    sourceTransactions += w.get();
                 }
+                long transactions = sourceTransactions;
                 reader.get();
                 LOG.info("{} source transactions, {} consistency samples on the target", transactions, samples.get());
                 assertTrue(transactions > 500, "the load ran: " + transactions);
@@ -131,13 +127,60 @@ class TransactionalApplyTest {
             }
             assertTrue(samples.get() > 20, "the reader sampled the target: " + samples.get());
             assertEquals(List.of(), violations, "a reader of the target saw balance sums disagree");
-            try (Connection dst = m.target(); Statement s = dst.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT hid), (SELECT count(*) FROM pgbench_history)"
-                         + " FROM history_inserts")) {
-                rs.next();
-                assertEquals(rs.getLong(3), rs.getLong(1), "every streamed history row inserted exactly once");
-                assertEquals(rs.getLong(1), rs.getLong(2), "no history row inserted twice");
+            assertAppliedOnce(m, sourceTransactions);
+        }
+    }
+
+    /**
+     * Debezium re-sends what it had not flushed after a crash: whole transactions that were already
+     * applied, and the first part of a transaction followed by BEGIN and the same transaction again.
+     * Copies of such records appended to the topic must change nothing on the target.
+     */
+    @Test
+    void transactionsDeliveredAgainAreAppliedOnce(TestEnvironment env) throws Exception {
+        TpcbWorkload tpcb = new TpcbWorkload(2, 100);
+        try (Migration m = new Migration(env, "resent")) {
+            TpcbMigration.start(m, tpcb, Map.of(), WAIT);
+            m.targetSql(INSERT_COUNTER);
+
+            long sourceTransactions = runLoad(tpcb, m, Duration.ofSeconds(3));
+            TableDigest.awaitEqual(m, WAIT, TABLES);
+            m.connect().pause(m.sourceConnector());
+            Eventually.await(WAIT, "source PAUSED", () -> "PAUSED".equals(
+                    m.connect().status(m.sourceConnector()).path("connector").path("state").asText()));
+
+            try (ChangeTopic topic = new ChangeTopic(env.bootstrapServers(), m.changesTopic())) {
+                List<ChangeTopic.Message> all = topic.readToEnd(WAIT);
+                List<Long> begins = all.stream().filter(x -> x.isTransactionMarker()
+                        && "BEGIN".equals(x.payload().path("status").asText())).map(ChangeTopic.Message::offset).toList();
+                assertTrue(begins.size() > 20, "enough transactions in the topic: " + begins.size());
+                long from = begins.get(begins.size() - 20);
+                long last = all.get(all.size() - 1).offset();
+                ChangeTopic.reappend(env.bootstrapServers(), m.changesTopic(), from, from + 2); // BEGIN and two changes
+                ChangeTopic.reappend(env.bootstrapServers(), m.changesTopic(), from, last);     // then everything again
             }
+            m.connect().resume(m.sourceConnector());
+            m.awaitRunning(m.sourceConnector());
+            sourceTransactions += runLoad(tpcb, m, Duration.ofSeconds(2));
+            TableDigest.awaitEqual(m, WAIT, TABLES);
+            assertAppliedOnce(m, sourceTransactions);
+        }
+    }
+
+    private static long runLoad(TpcbWorkload tpcb, Migration m, Duration duration) throws Exception {
+        long until = System.nanoTime() + duration.toNanos();
+        return tpcb.run(() -> open(m, true), () -> System.nanoTime() > until, 200);
+    }
+
+    /** The target's trigger saw each streamed history row inserted once, and the sink counted each source transaction once. */
+    private static void assertAppliedOnce(Migration m, long sourceTransactions) throws SQLException {
+        try (Connection dst = m.target(); Statement s = dst.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT hid), (SELECT count(*) FROM pgbench_history),"
+                     + " (SELECT transactions FROM warp.sink_progress) FROM history_inserts")) {
+            rs.next();
+            assertEquals(rs.getLong(3), rs.getLong(1), "every streamed history row inserted exactly once");
+            assertEquals(rs.getLong(1), rs.getLong(2), "no history row inserted twice");
+            assertEquals(sourceTransactions, rs.getLong(4), "source transactions applied, as counted in warp.sink_progress");
         }
     }
 

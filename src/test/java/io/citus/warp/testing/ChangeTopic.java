@@ -3,6 +3,11 @@ package io.citus.warp.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -58,6 +63,45 @@ public final class ChangeTopic implements AutoCloseable {
             consumer.poll(Duration.ofMillis(300)).forEach(r -> seen.add(parse(r)));
             return List.copyOf(seen);
         }, done);
+    }
+
+    /** Reads up to the partition's current end offset; returns all messages read so far. */
+    public List<Message> readToEnd(Duration timeout) {
+        TopicPartition tp = consumer.assignment().iterator().next();
+        long end = consumer.endOffsets(List.of(tp)).get(tp);
+        return readUntil(timeout, "offset " + end, all -> consumer.position(tp) >= end);
+    }
+
+    /**
+     * Appends copies of the records in [from, to] to the end of the topic, byte for byte with their
+     * headers: what Debezium's at-least-once delivery produces after a crash.
+     */
+    public static void reappend(String bootstrapServers, String topic, long from, long to) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> writer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                     ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            reader.assign(List.of(tp));
+            reader.seek(tp, from);
+            long next = from;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (next <= to && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(500))) {
+                    if (r.offset() > to) {
+                        break;
+                    }
+                    writer.send(new ProducerRecord<>(topic, 0, null, r.key(), r.value(), r.headers()));
+                    next = r.offset() + 1;
+                }
+            }
+            writer.flush();
+            if (next <= to) {
+                throw new AssertionError("could not re-read offsets " + from + ".." + to + " of " + topic);
+            }
+        }
     }
 
     private static Message parse(ConsumerRecord<String, String> r) {

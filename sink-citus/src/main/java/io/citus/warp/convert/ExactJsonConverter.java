@@ -21,6 +21,7 @@ import java.util.Map;
  * <ul>
  *   <li>JsonConverter writes NaN and ±Infinity floats as the JSON strings "NaN", "Infinity", "-Infinity"
  *       but reads them back as 0.0 without error. This converter reads them back as what they were.</li>
+ *   <li>It reads -0.0 back as 0.0 (through BigDecimal); this converter keeps the sign.</li>
  *   <li>{@code replace.null.with.default} defaults to false: an explicit NULL stays NULL instead of
  *       becoming the column's default from the schema.</li>
  * </ul>
@@ -33,6 +34,8 @@ public class ExactJsonConverter extends JsonConverter {
             "\"NaN\"".getBytes(StandardCharsets.UTF_8),
             "\"Infinity\"".getBytes(StandardCharsets.UTF_8),
             "\"-Infinity\"".getBytes(StandardCharsets.UTF_8),
+            "-0.0".getBytes(StandardCharsets.UTF_8),
+            "-0E".getBytes(StandardCharsets.UTF_8),
     };
 
     @Override
@@ -126,7 +129,15 @@ public class ExactJsonConverter extends JsonConverter {
     }
 
     private static Object special(Schema schema, JsonNode json) {
-        if (!json.isTextual() || (schema.type() != Schema.Type.FLOAT32 && schema.type() != Schema.Type.FLOAT64)) {
+        if (schema.type() != Schema.Type.FLOAT32 && schema.type() != Schema.Type.FLOAT64) {
+            return null;
+        }
+        if (json.isNumber()) {
+            // JsonConverter reads floats through BigDecimal, which has no negative zero.
+            boolean negativeZero = json.doubleValue() == 0.0 && Double.doubleToRawLongBits(json.doubleValue()) != 0L;
+            return negativeZero ? (schema.type() == Schema.Type.FLOAT32 ? (Object) (-0.0f) : (Object) (-0.0d)) : null;
+        }
+        if (!json.isTextual()) {
             return null;
         }
         double d = switch (json.asText()) {

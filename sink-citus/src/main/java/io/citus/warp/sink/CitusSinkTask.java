@@ -298,7 +298,8 @@ public final class CitusSinkTask extends SinkTask {
             end = unit.last();
             pending.pollFirst();
         }
-        if (duplicatesInRun > 0 && (group.isEmpty() || pending.isEmpty())) {
+        // Logged once per run of re-sent transactions, when the first new one follows it.
+        if (duplicatesInRun > 0 && !group.isEmpty()) {
             LOG.info("skipped {} source transaction(s) already applied on the target (commit LSN up to {}); the source "
                     + "connector sent them again", duplicatesInRun, Lsn.format(appliedCommitLsn));
             duplicatesInRun = 0;

@@ -1,0 +1,119 @@
+package io.citus.warp.sink.event;
+
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Debezium envelopes (shaped as the PostgreSQL connector 3.6 writes them) become sink elements. */
+@Tag("unit")
+class ChangeEventDecoderTest {
+    private static final Schema KEY = SchemaBuilder.struct().name("p.public.orders.Key")
+            .field("tenant_id", Schema.INT32_SCHEMA).field("id", Schema.INT64_SCHEMA).build();
+    private static final Schema ROW = SchemaBuilder.struct().name("p.public.orders.Value").optional()
+            .field("tenant_id", Schema.INT32_SCHEMA).field("id", Schema.INT64_SCHEMA)
+            .field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
+    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+            .field("ts_ms", Schema.INT64_SCHEMA).field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+            .field("txId", Schema.OPTIONAL_INT64_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("sequence", Schema.OPTIONAL_STRING_SCHEMA).build();
+    private static final Schema TX = SchemaBuilder.struct().name("event.block").optional()
+            .field("id", Schema.STRING_SCHEMA).field("total_order", Schema.INT64_SCHEMA)
+            .field("data_collection_order", Schema.INT64_SCHEMA).build();
+    private static final Schema ENVELOPE = SchemaBuilder.struct().name("p.public.orders.Envelope")
+            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("transaction", TX)
+            .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+    private static final Schema MARKER_KEY = SchemaBuilder.struct()
+            .name("io.debezium.connector.common.TransactionMetadataKey").field("id", Schema.STRING_SCHEMA).build();
+    private static final Schema MARKER = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
+            .field("status", Schema.STRING_SCHEMA).field("id", Schema.STRING_SCHEMA)
+            .field("event_count", Schema.OPTIONAL_INT64_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
+
+    private final ChangeEventDecoder decoder = new ChangeEventDecoder();
+
+    @Test
+    void anUpdateCarriesTableKeyImagesAndSourcePosition() {
+        Struct envelope = new Struct(ENVELOPE)
+                .put("after", row(7, 42, "moved"))
+                .put("source", source("false", 801, 23_456_789L, "[\"23450000\",\"23456789\"]"))
+                .put("transaction", new Struct(TX).put("id", "801:23456789").put("total_order", 3L).put("data_collection_order", 2L))
+                .put("op", "u");
+        ChangeEvent event = assertInstanceOf(ChangeEvent.class, decoder.decode(record(KEY, new Struct(KEY).put("tenant_id", 7).put("id", 42L),
+                envelope, 15)));
+        assertEquals(Op.UPDATE, event.op());
+        assertEquals(new TableId("public", "orders"), event.table());
+        assertEquals(List.of("tenant_id", "id"), event.keyColumns());
+        assertEquals("moved", event.after().getString("note"));
+        assertEquals(null, event.before());
+        assertEquals(801, event.txId());
+        assertEquals(3, event.totalOrder());
+        assertEquals(23_456_789L, event.source().lsn());
+        assertEquals(23_450_000L, event.source().previousCommitLsn());
+        assertEquals(new KafkaPosition("p.changes", 0, 15), event.kafka(), "original topic/partition/offset");
+    }
+
+    @Test
+    void aSnapshotReadHasNoTransactionAndAMissingPreviousCommitIsUnknown() {
+        Struct envelope = new Struct(ENVELOPE)
+                .put("after", row(1, 1, null))
+                .put("source", source("last_in_data_collection", 700, 1_000L, "[null,\"1000\"]"))
+                .put("op", "r");
+        ChangeEvent event = (ChangeEvent) decoder.decode(record(KEY, new Struct(KEY).put("tenant_id", 1).put("id", 1L), envelope, 0));
+        assertTrue(event.isSnapshotRead());
+        assertTrue(event.endsTableSnapshot());
+        assertEquals(-1, event.txId());
+        assertEquals(-1, event.source().previousCommitLsn());
+    }
+
+    @Test
+    void transactionMarkersCarryTxidCommitLsnAndCount() {
+        Struct end = new Struct(MARKER).put("status", "END").put("id", "801:23460000").put("event_count", 4L).put("ts_ms", 5L);
+        TransactionMarker marker = assertInstanceOf(TransactionMarker.class,
+                decoder.decode(record(MARKER_KEY, new Struct(MARKER_KEY).put("id", "801:23460000"), end, 16)));
+        assertEquals(false, marker.begin());
+        assertEquals(801, marker.txId());
+        assertEquals(23_460_000L, marker.lsn());
+        assertEquals(4, marker.eventCount());
+    }
+
+    @Test
+    void tombstonesMoveThePositionOnly() {
+        assertInstanceOf(PositionOnly.class, decoder.decode(record(KEY, null, null, 3)));
+    }
+
+    @Test
+    void recordsWithoutSchemasAreRefusedWithTheFix() {
+        SinkRecord schemaless = new SinkRecord("p.changes", 0, null, null, null, java.util.Map.of("op", "c"), 9);
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> decoder.decode(schemaless));
+        assertTrue(e.getMessage().contains("schemas.enable=true"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownOperationIsRefused() {
+        Struct envelope = new Struct(ENVELOPE).put("after", row(1, 1, null)).put("source", source("false", 1, 1L, null)).put("op", "x");
+        assertThrows(MalformedEventException.class, () -> decoder.decode(record(KEY, null, envelope, 1)));
+    }
+
+    private static Struct row(int tenant, long id, String note) {
+        return new Struct(ROW).put("tenant_id", tenant).put("id", id).put("note", note);
+    }
+
+    private static Struct source(String snapshot, long txId, long lsn, String sequence) {
+        return new Struct(SOURCE).put("ts_ms", 1_700_000_000_000L).put("snapshot", snapshot).put("schema", "public")
+                .put("table", "orders").put("txId", txId).put("lsn", lsn).put("sequence", sequence);
+    }
+
+    private static SinkRecord record(Schema keySchema, Object key, Struct value, long offset) {
+        return new SinkRecord("p.changes", 0, keySchema, key, value == null ? null : value.schema(), value, offset);
+    }
+}

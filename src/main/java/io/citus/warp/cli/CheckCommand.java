@@ -1,0 +1,70 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.TableName;
+import io.citus.warp.preflight.Finding;
+import io.citus.warp.preflight.Preflight;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Preflight: can this source be captured, this target written, and this Connect cluster run the migration?",
+                "Source: wal_level=logical, a free replication slot and WAL sender, REPLICATION and SELECT rights, a primary key",
+                "on every table (offenders listed), replica identity, slot/publication name conflicts, WAL retention during the snapshot.",
+                "Target: reachable, each table present with the same columns and compatible types (per-column diff); on Citus,",
+                "each table distributed or reference, primary keys containing the distribution column, replica identity advice.",
+                "Connect: reachable, both plugins installed.",
+                "Prints OK / WARN / BLOCKER per check; exits 1 on any blocker."})
+public final class CheckCommand implements Callable<Integer> {
+    @Mixin
+    MigrationSettings settings;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--schema-will-be-created", description = "Treat missing target tables as warnings (they will be created by warp schema).")
+    boolean schemaWillBeCreated;
+
+    @Override
+    public Integer call() throws Exception {
+        PgEndpoint source = settings.sourceEndpoint();
+        PgEndpoint target = settings.targetEndpoint();
+        List<Finding> findings = run(settings, source, target, settings.connectUrl() == null ? null
+                : new ConnectClient(URI.create(settings.connectUrl())), false, schemaWillBeCreated);
+        if (settings.json()) {
+            Map<String, Object> result = new LinkedHashMap<>(settings.describe());
+            result.put("ok", !Preflight.hasBlocker(findings));
+            result.put("findings", findings);
+            Output.json(spec.commandLine().getOut(), result);
+        } else {
+            Output.findings(spec.commandLine().getOut(), findings);
+        }
+        return Preflight.hasBlocker(findings) ? Warp.FINDINGS : Warp.OK;
+    }
+
+    static List<Finding> run(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectClient connect,
+                             boolean embedded, boolean schemaWillBeCreated) {
+        List<TableName> tables;
+        Preflight preflight;
+        try {
+            tables = Tables.resolve(settings, source);
+        } catch (java.sql.SQLException e) {
+            return List.of(Finding.blocker("source", "reachable", source.describe() + ": " + e.getMessage()));
+        }
+        preflight = new Preflight(source, target, tables, settings.names(), settings.progressSchema());
+        preflight.checkSource();
+        preflight.checkTarget(schemaWillBeCreated);
+        preflight.checkConnect(connect, embedded);
+        return preflight.findings();
+    }
+}

@@ -1,0 +1,147 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.cutover.SequenceSync;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.Sql;
+import io.citus.warp.demo.SampleDatabase;
+import io.citus.warp.embedded.LocalPostgres;
+import io.citus.warp.runtime.ConnectRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Shows a whole migration with nothing installed but a JDK: starts a source and a target PostgreSQL and a Kafka",
+                "broker and Connect worker in this process, creates a small pgbench-like bank (branches, tellers, accounts,",
+                "history), runs a write load on the source while it migrates, shows status, cuts over (writes blocked, sequences",
+                "set), verifies, and prints a short report. Exit 0 when the target equals the source."})
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--accounts", paramLabel = "N", description = "Accounts per branch (default: ${DEFAULT-VALUE}).")
+    int accountsPerBranch = 1000;
+
+    @Option(names = "--branches", paramLabel = "N", description = "Branches (default: ${DEFAULT-VALUE}).")
+    int branches = 5;
+
+    @Option(names = "--load-seconds", paramLabel = "S", description = "How long the write load runs (default: ${DEFAULT-VALUE}).")
+    long loadSeconds = 20;
+
+    @Option(names = "--write-pause", paramLabel = "MS", description = "Pause between the load's transactions (default: ${DEFAULT-VALUE}).")
+    long writePause = 20;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        out.println("starting embedded source and target PostgreSQL...");
+        out.flush();
+        try (LocalPostgres sourceServer = LocalPostgres.start(); LocalPostgres targetServer = LocalPostgres.start()) {
+            sourceServer.createDatabase("bank");
+            targetServer.createDatabase("bank");
+            PgEndpoint source = PgEndpoint.parse(sourceServer.jdbcUrl("bank") + "?user=" + sourceServer.user());
+            PgEndpoint target = PgEndpoint.parse(targetServer.jdbcUrl("bank") + "?user=" + targetServer.user());
+            try (Connection c = source.connect()) {
+                SampleDatabase.create(c, branches, accountsPerBranch);
+            }
+            out.printf("source %s: %d branches, %d tellers, %d accounts, 500 history rows; target %s: empty%n", source, branches,
+                    branches * 10, branches * accountsPerBranch, target);
+            MigrationSettings settings = new MigrationSettings();
+            settings.spec = spec;
+            settings.name = "demo";
+            settings.tables = SampleDatabase.TABLES;
+            settings.source = source.jdbcUrl();
+            settings.target = target.jdbcUrl();
+            settings.resolve();
+
+            Connection writerConnection = source.connect();
+            SampleDatabase.Writer writer = new SampleDatabase.Writer(writerConnection, branches, branches * accountsPerBranch, writePause);
+            Thread writerThread = new Thread(writer, "demo-writer");
+            out.println("starting embedded Kafka and Connect...");
+            out.flush();
+            try (ConnectRuntime runtime = ConnectRuntime.embedded()) {
+                writerThread.start();
+                Thread stopper = new Thread(() -> {
+                    sleep(loadSeconds * 1000);
+                    writer.stop();
+                }, "demo-load-timer");
+                stopper.setDaemon(true);
+                stopper.start();
+                out.println("write load running on the source for " + loadSeconds + " s (pgbench-like transactions)");
+                MigrateCommand migrate = new MigrateCommand();
+                migrate.createSchema = true;
+                migrate.cutover = true;
+                migrate.blockWrites = true;
+                migrate.timeoutSeconds = 600;
+                migrate.chunkSize = 1000;
+                migrate.sourceOverrides = Map.of();
+                migrate.sinkOverrides = Map.of();
+                Runnable stopLoad = () -> {
+                    // The application stops writing before the switch-over.
+                    writer.stop();
+                    join(writerThread);
+                    out.println("write load stopped after " + writer.committed() + " transactions"
+                            + (writer.failure() == null ? "" : " (" + writer.failure().getMessage() + ")"));
+                    out.flush();
+                };
+                MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, migrate.options(stopLoad), out);
+                writer.stop();
+                join(writerThread);
+                writerConnection.close();
+                report(out, outcome, source, target, writer, t0);
+                return outcome.exitCode();
+            }
+        }
+    }
+
+    private void report(PrintWriter out, MigrationRun.Outcome o, PgEndpoint source, PgEndpoint target, SampleDatabase.Writer writer,
+                        long t0) throws Exception {
+        out.println();
+        out.println("== demo report");
+        try (Connection s = source.connect(); Connection t = target.connect()) {
+            for (String table : SampleDatabase.TABLES.split(",")) {
+                out.printf("  %-18s source %,7d rows   target %,7d rows%n", table, Long.parseLong(Sql.one(s, "SELECT count(*) FROM " + table)),
+                        Long.parseLong(Sql.one(t, "SELECT count(*) FROM " + table)));
+            }
+            String applied = "t".equals(Sql.one(t, "SELECT to_regclass('warp.sink_progress') IS NOT NULL")) ? Sql.one(t, "SELECT transactions || ' transactions, ' || changes || ' changes, ' || snapshot_rows"
+                    + " || ' snapshot rows' FROM warp.sink_progress LIMIT 1") : "nothing";
+            out.println("  load on the source:  " + writer.committed() + " transactions during the migration");
+            out.println("  applied by the sink: " + applied);
+            out.printf("  snapshot done after %.1f s, caught up after %.1f s (from deploy)%n", o.snapshotMillis() / 1000.0,
+                    o.catchUpMillis() / 1000.0);
+            if (o.cutover() != null) {
+                for (SequenceSync.SequenceSet q : o.cutover().sequences()) {
+                    out.printf("  sequence %-28s source %,d -> target next %s%n", q.targetSequence(), q.sourceValue(),
+                            Sql.one(t, "SELECT last_value + 1 FROM " + q.targetSequence()));
+                }
+                out.println("  final verify: " + (o.cutover().verify().equal() ? "target equals source" : "DIFFERENCES"));
+            }
+        }
+        out.printf("  total %.1f s; exit code %d%n", (System.nanoTime() - t0) / 1e9, o.exitCode());
+        out.flush();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

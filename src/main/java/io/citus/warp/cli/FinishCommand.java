@@ -1,0 +1,75 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.cutover.Teardown;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.status.MigrationStatus;
+import io.citus.warp.status.StatusProbe;
+import io.citus.warp.status.Verdict;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "finish", mixinStandardHelpOptions = true,
+        description = {"Ends the migration: deletes both connectors, drops the replication slot (so the source stops retaining",
+                "WAL) and the publication on the source, and with --delete-topics the change topic. Refuses (exit 1) while the",
+                "sink is behind, unless --force."})
+public final class FinishCommand implements Callable<Integer> {
+    @Mixin
+    MigrationSettings settings;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--force", description = "Finish even if the sink has not caught up (changes not yet applied are lost).")
+    boolean force;
+
+    @Option(names = "--delete-topics", description = "Also delete the change topic (needs --bootstrap-servers).")
+    boolean deleteTopics;
+
+    @Override
+    public Integer call() throws Exception {
+        PgEndpoint source = settings.sourceEndpoint();
+        PgEndpoint target = settings.targetEndpoint();
+        ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        return finish(client, settings.bootstrapServers(), source, target, settings, force, deleteTopics, spec.commandLine().getOut());
+    }
+
+    static int finish(ConnectClient client, String bootstrap, PgEndpoint source, PgEndpoint target, MigrationSettings settings,
+                      boolean force, boolean deleteTopics, PrintWriter out) throws Exception {
+        if (!force) {
+            try (StatusProbe probe = new StatusProbe(client, bootstrap, source, target, settings.names(), settings.progressSchema(),
+                    Tables.resolve(settings, source))) {
+                MigrationStatus s = probe.probe();
+                boolean behind = s.verdict() != Verdict.CAUGHT_UP && s.verdict() != Verdict.NOT_DEPLOYED;
+                if (behind || (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0)) {
+                    out.println("refusing to finish: the sink is " + s.verdict().label()
+                            + (s.lag() == null ? " (lag unknown: give --bootstrap-servers)" : " (" + s.lag() + " record(s) behind)")
+                            + "; wait, or use --force");
+                    out.flush();
+                    return Warp.FINDINGS;
+                }
+            }
+        }
+        List<String> done = Teardown.run(client, bootstrap, source, settings.names(), deleteTopics);
+        if (settings.json()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("done", done);
+            Output.json(out, r);
+        } else {
+            done.forEach(out::println);
+            out.println("migration " + settings.names().name() + " finished");
+        }
+        out.flush();
+        return Warp.OK;
+    }
+}

@@ -1,0 +1,152 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.cutover.Cutover;
+import io.citus.warp.cutover.Teardown;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.TableName;
+import io.citus.warp.preflight.Finding;
+import io.citus.warp.preflight.Preflight;
+import io.citus.warp.runtime.ConnectRuntime;
+import io.citus.warp.runtime.Deployer;
+import io.citus.warp.runtime.Deployment;
+import io.citus.warp.schema.SchemaCopy;
+import io.citus.warp.status.MigrationStatus;
+import io.citus.warp.status.StatusProbe;
+import io.citus.warp.status.StatusView;
+import io.citus.warp.status.Verdict;
+import io.citus.warp.verify.Verification;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code warp migrate}'s steps, shared with {@code warp demo}: check, schema, start, wait, verify, [cutover, finish]. */
+final class MigrationRun {
+    /** How a run went, for reports. */
+    record Outcome(int exitCode, long snapshotMillis, long catchUpMillis, Verification.Result verify, Cutover.Result cutover,
+                   MigrationStatus lastStatus) {
+    }
+
+    record Options(boolean createSchema, boolean cutover, Cutover.Options cutoverOptions, Duration timeout,
+                   Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, Runnable beforeCutover) {
+    }
+
+    private MigrationRun() {
+    }
+
+    static Outcome run(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectRuntime runtime, Options o,
+                       PrintWriter out) throws Exception {
+        List<TableName> tables = Tables.resolve(settings, source);
+        out.println("== check");
+        List<Finding> findings = CheckCommand.run(settings, source, target, runtime.client(), runtime.isEmbedded(), o.createSchema());
+        Output.findings(out, findings);
+        if (Preflight.hasBlocker(findings)) {
+            out.println("blockers found: nothing started");
+            out.flush();
+            return new Outcome(Warp.FINDINGS, -1, -1, null, null, null);
+        }
+        if (o.createSchema()) {
+            out.println("== schema");
+            SchemaCopy.Result schema = SchemaCopy.run(source, target, tables, SchemaCopy.DdlSource.AUTO, Map.of(), List.of(), false);
+            schema.warnings().forEach(w -> out.println("WARN  " + w));
+            out.println("DDL from " + schema.ddlSource() + "; created " + schema.created().size() + " table(s)");
+        }
+        out.println("== start");
+        Deployment deployment = StartCommand.deployment(settings, source, target, o.sourceOverrides(), o.sinkOverrides(),
+                runtime.isEmbedded());
+        List<String> errors = Deployer.deploy(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
+                settings.names().sinkConnector(), deployment.sinkConfig());
+        if (!errors.isEmpty()) {
+            out.println("validation failed; nothing deployed:");
+            errors.forEach(e -> out.println("  " + e));
+            out.flush();
+            return new Outcome(Warp.FINDINGS, -1, -1, null, null, null);
+        }
+        out.println("deployed " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector() + " ("
+                + tables.size() + " tables) to " + runtime.client().baseUrl() + (runtime.isEmbedded() ? " (embedded)" : ""));
+        out.flush();
+        long t0 = System.nanoTime();
+        long[] snapshotDone = {-1};
+        long[] lastPrint = {0};
+        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
+                settings.progressSchema(), tables)) {
+            out.println("== waiting until caught up");
+            MigrationStatus caughtUp = io.citus.warp.cutover.CaughtUp.await(probe, o.timeout(), Duration.ofSeconds(1), s -> {
+                if (snapshotDone[0] < 0 && s.verdict() != Verdict.SNAPSHOTTING && s.verdict() != Verdict.NOT_DEPLOYED) {
+                    snapshotDone[0] = System.nanoTime() - t0;
+                }
+                if (System.nanoTime() - lastPrint[0] > 5_000_000_000L) {
+                    lastPrint[0] = System.nanoTime();
+                    out.println(oneLine(s));
+                    out.flush();
+                }
+            });
+            long catchUp = System.nanoTime() - t0;
+            out.print(StatusView.render(caughtUp));
+            out.println("== verify");
+            Verification.Result verify = Verification.run(source, target, tables, o.cutoverOptions().chunkSize(), 5);
+            Verification.print(out, verify);
+            if (!verify.equal()) {
+                out.println("(replication is live: rows still being written differ until their changes are applied;"
+                        + " the verify after cutover, with writes stopped, is the one that counts)");
+            }
+            if (!o.cutover()) {
+                if (runtime.isEmbedded()) {
+                    out.println("replication keeps running in this process (embedded Kafka and Connect); Ctrl-C stops it."
+                            + " Use --cutover to switch over and finish in one run.");
+                    out.flush();
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.sleep(30_000);
+                        out.println(oneLine(probe.probe()));
+                        out.flush();
+                    }
+                }
+                return new Outcome(verify.equal() ? Warp.OK : Warp.FINDINGS, snapshotDone[0] / 1_000_000, catchUp / 1_000_000,
+                        verify, null, caughtUp);
+            }
+            if (o.beforeCutover() != null) {
+                o.beforeCutover().run();
+            }
+            out.println("== cutover");
+            Cutover.Result cutover = Cutover.run(probe, source, target, tables, o.cutoverOptions(), out);
+            MigrationStatus last = probe.probe();
+            if (!cutover.verify().equal()) {
+                out.println("final verify found differences: connectors, slot and publication left in place");
+                out.flush();
+                return new Outcome(Warp.FINDINGS, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);
+            }
+            out.println("== finish");
+            Teardown.run(runtime.client(), runtime.bootstrapServers(), source, settings.names(), false).forEach(out::println);
+            out.flush();
+            return new Outcome(Warp.OK, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);
+        }
+    }
+
+    static String oneLine(MigrationStatus s) {
+        StringBuilder b = new StringBuilder("   ").append(String.format("%-13s", s.verdict().label()));
+        for (MigrationStatus.TableSnapshot t : s.snapshot()) {
+            if (!t.completed()) {
+                b.append(' ').append(t.table()).append(' ').append(StatusView.bar(t.fraction()));
+            }
+        }
+        if (s.lag() != null) {
+            b.append("  lag ").append(s.lag());
+        }
+        if (s.sink() != null) {
+            b.append("  applied ").append(s.sink().transactions()).append(" tx");
+        }
+        return b.toString();
+    }
+
+    static Map<String, Object> summary(Outcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("exitCode", o.exitCode());
+        m.put("snapshotMillis", o.snapshotMillis());
+        m.put("catchUpMillis", o.catchUpMillis());
+        m.put("verify", o.verify());
+        m.put("cutover", o.cutover());
+        return m;
+    }
+}

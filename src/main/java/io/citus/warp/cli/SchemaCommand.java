@@ -1,0 +1,81 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.TableName;
+import io.citus.warp.schema.SchemaCopy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "schema", mixinStandardHelpOptions = true,
+        description = {"Copies the schema of the selected tables to the target before any data moves: pg_dump --schema-only",
+                "when a pg_dump at least as new as the source is on PATH, else a catalog-driven generator (columns and types,",
+                "defaults, NOT NULL, identity and generated columns, primary/unique/check constraints, indexes, and the enums and",
+                "domains the columns use). Tables that already exist on the target are left alone.",
+                "On Citus, then distributes tables from the plan: --distribute orders:tenant_id --reference countries, extending",
+                "primary keys to contain the distribution column where needed."})
+public final class SchemaCommand implements Callable<Integer> {
+    @Mixin
+    MigrationSettings settings;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--distribute", split = ",", paramLabel = "TABLE:COLUMN", description = "Distribute TABLE by COLUMN (Citus).")
+    List<String> distribute = new ArrayList<>();
+
+    @Option(names = "--reference", split = ",", paramLabel = "TABLE", description = "Make TABLE a reference table (Citus).")
+    List<String> reference = new ArrayList<>();
+
+    @Option(names = "--ddl-from", paramLabel = "AUTO|PG_DUMP|CATALOG", description = "Where the DDL comes from (default: ${DEFAULT-VALUE}).")
+    SchemaCopy.DdlSource ddlFrom = SchemaCopy.DdlSource.AUTO;
+
+    @Option(names = "--dry-run", description = "Print the DDL without running it.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        PgEndpoint source = settings.sourceEndpoint();
+        PgEndpoint target = settings.targetEndpoint();
+        Map<TableName, String> plan = parseDistribution(distribute);
+        SchemaCopy.Result result = SchemaCopy.run(source, target, Tables.resolve(settings, source), ddlFrom, plan,
+                reference.stream().map(TableName::parse).toList(), dryRun);
+        PrintWriter out = spec.commandLine().getOut();
+        if (settings.json()) {
+            Output.json(out, result);
+        } else {
+            result.warnings().forEach(w -> out.println("WARN  " + w));
+            if (dryRun) {
+                result.statements().forEach(s -> out.println(s + ";"));
+            } else {
+                out.println("DDL from " + result.ddlSource() + "; created " + result.created().size() + " table(s)"
+                        + (result.created().isEmpty() ? "" : ": " + result.created()) + "; " + result.statements().size()
+                        + " statement(s) run");
+            }
+            out.flush();
+        }
+        return Warp.OK;
+    }
+
+    Map<TableName, String> parseDistribution(List<String> specs) {
+        Map<TableName, String> plan = new LinkedHashMap<>();
+        for (String s : specs) {
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || colon == s.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--distribute wants TABLE:COLUMN, not " + s);
+            }
+            plan.put(TableName.parse(s.substring(0, colon)), s.substring(colon + 1));
+        }
+        return plan;
+    }
+}

@@ -1,0 +1,96 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.runtime.Deployer;
+import io.citus.warp.runtime.Deployment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Deploys the source (Debezium PostgreSQL) and sink (Citus) connectors to Kafka Connect, rendered from the",
+                "shipped configs in connectors/ and these options. Validates both first (PUT /connector-plugins/{class}/config/validate)",
+                "and prints every error; deploys nothing if there is one (exit 1). Idempotent: running it again updates the configs.",
+                "Needs --connect-url: an embedded Connect worker lives only inside `warp migrate` or `warp demo`."})
+public final class StartCommand implements Callable<Integer> {
+    @Mixin
+    MigrationSettings settings;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--source-config", paramLabel = "KEY=VALUE", description = "Extra or overriding source connector setting (repeatable).")
+    Map<String, String> sourceOverrides = new LinkedHashMap<>();
+
+    @Option(names = "--sink-config", paramLabel = "KEY=VALUE", description = "Extra or overriding sink connector setting (repeatable).")
+    Map<String, String> sinkOverrides = new LinkedHashMap<>();
+
+    @Option(names = "--print", description = "Print the two rendered configs as JSON and deploy nothing.")
+    boolean print;
+
+    @Override
+    public Integer call() throws Exception {
+        PgEndpoint source = settings.sourceEndpoint();
+        PgEndpoint target = settings.targetEndpoint();
+        Deployment deployment = deployment(settings, source, target, sourceOverrides, sinkOverrides, false);
+        PrintWriter out = spec.commandLine().getOut();
+        if (print) {
+            Map<String, Object> both = new LinkedHashMap<>();
+            both.put(settings.names().sourceConnector(), deployment.sourceConfig());
+            both.put(settings.names().sinkConnector(), deployment.sinkConfig());
+            Output.json(out, both);
+            return Warp.OK;
+        }
+        if (settings.connectUrl() == null) {
+            throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
+                    + " `warp migrate`, which runs an embedded one");
+        }
+        return start(new ConnectClient(URI.create(settings.connectUrl())), deployment, settings, out);
+    }
+
+    static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
+                                 Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded)
+            throws java.sql.SQLException {
+        String secrets = settings.secretsFile();
+        if (secrets == null) {
+            secrets = Deployment.writeLocalSecrets(settings.names().name(), source, target);
+            if (!embedded && settings.connectUrl() != null && !settings.json()) {
+                org.slf4j.LoggerFactory.getLogger(StartCommand.class).warn("no --secrets-file: wrote {}; the Connect workers must"
+                        + " be able to read this path", secrets);
+            }
+        }
+        return new Deployment(settings.names(), source, target, Tables.resolve(settings, source), secrets,
+                settings.progressSchema(), sourceOverrides, sinkOverrides);
+    }
+
+    static int start(ConnectClient client, Deployment deployment, MigrationSettings settings, PrintWriter out) {
+        List<String> errors = Deployer.deploy(client, settings.names().sourceConnector(), deployment.sourceConfig(),
+                settings.names().sinkConnector(), deployment.sinkConfig());
+        if (settings.json()) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("deployed", errors.isEmpty());
+            result.put("errors", errors);
+            result.put("connectors", List.of(settings.names().sourceConnector(), settings.names().sinkConnector()));
+            Output.json(out, result);
+        } else if (errors.isEmpty()) {
+            out.println("deployed " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector() + " to "
+                    + client.baseUrl() + " (" + deployment.tables().size() + " tables, topic " + settings.names().topic() + ")");
+        } else {
+            out.println("validation failed; nothing deployed:");
+            errors.forEach(e -> out.println("  " + e));
+        }
+        out.flush();
+        return errors.isEmpty() ? Warp.OK : Warp.FINDINGS;
+    }
+}

@@ -1,0 +1,70 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.status.MigrationStatus;
+import io.citus.warp.status.StatusProbe;
+import io.citus.warp.status.StatusView;
+import io.citus.warp.status.Verdict;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Where the migration is: connector and task states (with the error trace of a failure), snapshot progress",
+                "per table (rows loaded vs the source's estimate), the sink's Kafka lag (group connect-<sink>, via Kafka Admin),",
+                "the slot's retained WAL on the source, the replication delay (age of the newest applied source commit while",
+                "behind; 0 when caught up), and a verdict: SNAPSHOTTING, CATCHING UP, CAUGHT UP or FAILED (or NOT DEPLOYED).",
+                "Exit 0 when CAUGHT UP, 1 otherwise (3 when FAILED)."})
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    MigrationSettings settings;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "5",
+            description = "Refresh every SECONDS (default 5) until interrupted.")
+    Integer watch;
+
+    @Override
+    public Integer call() throws Exception {
+        PgEndpoint source = settings.sourceEndpoint();
+        PgEndpoint target = settings.targetEndpoint();
+        ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        PrintWriter out = spec.commandLine().getOut();
+        try (StatusProbe probe = new StatusProbe(client, settings.bootstrapServers(), source, target, settings.names(),
+                settings.progressSchema(), Tables.resolve(settings, source))) {
+            while (true) {
+                MigrationStatus status = probe.probe();
+                if (settings.json()) {
+                    Output.json(out, status);
+                } else {
+                    if (watch != null) {
+                        out.print("\033[H\033[2J");
+                    }
+                    out.print(StatusView.render(status));
+                    out.flush();
+                }
+                if (watch == null) {
+                    return exitCode(status.verdict());
+                }
+                Thread.sleep(watch * 1000L);
+            }
+        }
+    }
+
+    static int exitCode(Verdict v) {
+        return switch (v) {
+            case CAUGHT_UP -> Warp.OK;
+            case FAILED -> Warp.FAILURE;
+            default -> Warp.FINDINGS;
+        };
+    }
+}

@@ -1,0 +1,289 @@
+package io.citus.warp.preflight;
+
+import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.Sql;
+import io.citus.warp.db.TableName;
+import io.citus.warp.runtime.ConnectRuntime;
+import io.citus.warp.schema.CatalogReader;
+import io.citus.warp.schema.CitusCatalog;
+import io.citus.warp.schema.CitusCatalog.Placement;
+import io.citus.warp.schema.TableDefinition;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The checks of {@code warp check}: can this source be captured, this target written, this Connect run it. */
+public final class Preflight {
+    private final PgEndpoint source;
+    private final PgEndpoint target;
+    private final List<TableName> tables;
+    private final MigrationNames names;
+    private final String progressSchema;
+    private final List<Finding> findings = new ArrayList<>();
+    private final Map<TableName, TableDefinition> sourceTables = new LinkedHashMap<>();
+
+    public Preflight(PgEndpoint source, PgEndpoint target, List<TableName> tables, MigrationNames names, String progressSchema) {
+        this.source = source;
+        this.target = target;
+        this.tables = tables;
+        this.names = names;
+        this.progressSchema = progressSchema;
+    }
+
+    public List<Finding> findings() {
+        return findings;
+    }
+
+    public static boolean hasBlocker(List<Finding> findings) {
+        return findings.stream().anyMatch(f -> f.level() == Finding.Level.BLOCKER);
+    }
+
+    private void add(Finding f) {
+        findings.add(f);
+    }
+
+    // ---------------------------------------------------------------- source
+
+    public void checkSource() {
+        try (Connection c = source.connect()) {
+            add(Finding.ok("source", "reachable", source.describe() + ", PostgreSQL " + Sql.one(c, "SHOW server_version")));
+            String walLevel = Sql.one(c, "SHOW wal_level");
+            add("logical".equals(walLevel) ? Finding.ok("source", "wal_level", "logical")
+                    : Finding.blocker("source", "wal_level", walLevel + ": set wal_level = logical and restart the server"));
+            checkSlotsAndSenders(c);
+            checkRole(c);
+            checkTables(c);
+            checkSlotAndPublication(c);
+            checkWalRetention(c);
+        } catch (SQLException e) {
+            add(Finding.blocker("source", "reachable", source.describe() + ": " + e.getMessage()));
+        }
+    }
+
+    private void checkSlotsAndSenders(Connection c) throws SQLException {
+        String[] r = Sql.rows(c, "SELECT current_setting('max_replication_slots')::int - (SELECT count(*) FROM pg_replication_slots),"
+                + " current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'walsender'),"
+                + " EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)", names.slot()).get(0);
+        int freeSlots = Integer.parseInt(r[0]);
+        boolean ourSlot = "t".equals(r[2]);
+        add(freeSlots > 0 || ourSlot ? Finding.ok("source", "replication slots", freeSlots + " free (max_replication_slots)")
+                : Finding.blocker("source", "replication slots", "none free: raise max_replication_slots (restart) or drop an unused slot"));
+        int freeSenders = Integer.parseInt(r[1]);
+        add(freeSenders > 0 ? Finding.ok("source", "WAL senders", freeSenders + " free (max_wal_senders)")
+                : Finding.blocker("source", "WAL senders", "none free: raise max_wal_senders (restart)"));
+    }
+
+    private void checkRole(Connection c) throws SQLException {
+        String[] r = Sql.rows(c, "SELECT rolreplication, rolsuper,"
+                + " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_replication' AND pg_has_role(current_user, oid, 'member'))"
+                + " FROM pg_roles WHERE rolname = current_user").get(0);
+        boolean ok = "t".equals(r[0]) || "t".equals(r[1]) || "t".equals(r[2]);
+        add(ok ? Finding.ok("source", "REPLICATION privilege", source.user() + " may replicate")
+                : Finding.blocker("source", "REPLICATION privilege", source.user() + " lacks REPLICATION: ALTER ROLE "
+                + Sql.ident(source.user()) + " REPLICATION"));
+        boolean createPub = "t".equals(r[1]) || "t".equals(Sql.one(c, "SELECT has_database_privilege(current_database(), 'CREATE')"));
+        if (!createPub) {
+            add(Finding.warn("source", "publication", source.user() + " cannot CREATE in the database: create publication "
+                    + names.publication() + " yourself, or grant CREATE"));
+        }
+    }
+
+    private void checkTables(Connection c) throws SQLException {
+        if (tables.isEmpty()) {
+            add(Finding.blocker("source", "tables", "no tables to migrate"));
+            return;
+        }
+        CatalogReader catalog = new CatalogReader(c);
+        List<String> missing = new ArrayList<>();
+        List<String> noSelect = new ArrayList<>();
+        List<String> noPk = new ArrayList<>();
+        Map<String, List<String>> identities = new LinkedHashMap<>();
+        List<String> nothing = new ArrayList<>();
+        for (TableName t : tables) {
+            if (!catalog.exists(t)) {
+                missing.add(t.toString());
+                continue;
+            }
+            TableDefinition def = catalog.table(t);
+            sourceTables.put(t, def);
+            if (!"t".equals(Sql.one(c, "SELECT has_table_privilege(?::regclass, 'SELECT')", t.quoted()))) {
+                noSelect.add(t.toString());
+            }
+            if (def.primaryKey() == null) {
+                noPk.add(t.toString());
+            }
+            String ident = switch (def.replicaIdentity()) {
+                case 'f' -> "FULL";
+                case 'i' -> "INDEX";
+                case 'n' -> "NOTHING";
+                default -> "DEFAULT";
+            };
+            if (def.replicaIdentity() == 'n') {
+                nothing.add(t.toString());
+            }
+            identities.computeIfAbsent(ident, k -> new ArrayList<>()).add(t.toString());
+        }
+        add(missing.isEmpty() ? Finding.ok("source", "tables exist", tables.size() + " tables")
+                : Finding.blocker("source", "tables exist", "not found: " + String.join(", ", missing)));
+        add(noSelect.isEmpty() ? Finding.ok("source", "SELECT privilege", "on every table")
+                : Finding.blocker("source", "SELECT privilege", "missing on: " + String.join(", ", noSelect)));
+        add(noPk.isEmpty() ? Finding.ok("source", "primary keys", "every table has one")
+                : Finding.blocker("source", "primary keys", "no primary key: " + String.join(", ", noPk)
+                + " (add one, or leave the table out with --tables)"));
+        String summary = identities.entrySet().stream().map(e -> e.getKey() + ": " + String.join(", ", e.getValue()))
+                .collect(Collectors.joining("; "));
+        add(nothing.isEmpty() ? Finding.ok("source", "replica identity", summary)
+                : Finding.blocker("source", "replica identity", "REPLICA IDENTITY NOTHING (updates and deletes cannot be captured): "
+                + String.join(", ", nothing)));
+    }
+
+    private void checkSlotAndPublication(Connection c) throws SQLException {
+        List<String[]> slot = Sql.rows(c, "SELECT plugin, database, active, slot_type FROM pg_replication_slots WHERE slot_name = ?",
+                names.slot());
+        if (slot.isEmpty()) {
+            add(Finding.ok("source", "slot name", names.slot() + " is free"));
+        } else {
+            String[] s = slot.get(0);
+            if (!"pgoutput".equals(s[0]) || !source.database().equals(s[1])) {
+                add(Finding.blocker("source", "slot name", names.slot() + " exists for plugin " + s[0] + " in database " + s[1]
+                        + ": choose another --name"));
+            } else if ("t".equals(s[2])) {
+                add(Finding.blocker("source", "slot name", names.slot() + " exists and is in use by another consumer"));
+            } else {
+                add(Finding.warn("source", "slot name", names.slot() + " exists (inactive): the source connector resumes from it;"
+                        + " drop it to start over"));
+            }
+        }
+        List<String[]> pub = Sql.rows(c, "SELECT puballtables FROM pg_publication WHERE pubname = ?", names.publication());
+        add(pub.isEmpty() ? Finding.ok("source", "publication name", names.publication() + " is free")
+                : Finding.warn("source", "publication name", names.publication() + " exists and will be reused"
+                + ("t".equals(pub.get(0)[0]) ? " (FOR ALL TABLES)" : "; the source connector sets its tables to --tables")));
+    }
+
+    private void checkWalRetention(Connection c) throws SQLException {
+        long bytes = 0;
+        for (TableName t : sourceTables.keySet()) {
+            bytes += Long.parseLong(Sql.one(c, "SELECT pg_total_relation_size(?::regclass)", t.quoted()));
+        }
+        String keep = Sql.one(c, "SHOW max_slot_wal_keep_size");
+        String detail = "initial snapshot of " + human(bytes) + ": WAL is retained on the source while it runs"
+                + " (keep at least 20% of the disk free)";
+        if (!"-1".equals(keep)) {
+            add(Finding.warn("source", "WAL retention", detail + "; max_slot_wal_keep_size = " + keep
+                    + " can invalidate the slot if the snapshot outlasts it"));
+        } else {
+            add(Finding.ok("source", "WAL retention", detail));
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return (bytes / 1024) + " kB";
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return (bytes / (1024 * 1024)) + " MB";
+        }
+        return String.format("%.1f GB", bytes / (1024.0 * 1024 * 1024));
+    }
+
+    // ---------------------------------------------------------------- target
+
+    /** @param schemaWillBeCreated missing tables are then warnings (warp migrate --create-schema creates them) */
+    public void checkTarget(boolean schemaWillBeCreated) {
+        try (Connection c = target.connect()) {
+            add(Finding.ok("target", "reachable", target.describe() + ", PostgreSQL " + Sql.one(c, "SHOW server_version")));
+            CatalogReader catalog = new CatalogReader(c);
+            CitusCatalog citus = new CitusCatalog(c);
+            add(citus.isCitus() ? Finding.ok("target", "Citus", "Citus " + Sql.one(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'"))
+                    : Finding.warn("target", "Citus", "not a Citus coordinator (plain PostgreSQL): tables stay local"));
+            boolean canCreate = "t".equals(Sql.one(c, "SELECT has_database_privilege(current_database(), 'CREATE')"))
+                    || "t".equals(Sql.one(c, "SELECT has_schema_privilege(?, 'CREATE') FROM pg_namespace WHERE nspname = ?",
+                    progressSchema, progressSchema));
+            add(canCreate ? Finding.ok("target", "progress schema", progressSchema + " can be created or used")
+                    : Finding.blocker("target", "progress schema", target.user() + " cannot create schema " + progressSchema));
+            for (TableName t : tables) {
+                if (!catalog.exists(t)) {
+                    add(schemaWillBeCreated ? Finding.warn("target", "table " + t, "missing; will be created from the source's schema")
+                            : Finding.blocker("target", "table " + t, "missing on the target: run `warp schema`"));
+                    continue;
+                }
+                TableDefinition targetDef = catalog.table(t);
+                TableDefinition sourceDef = sourceTables.get(t);
+                if (sourceDef != null) {
+                    findings.addAll(ColumnDiff.compare(sourceDef, targetDef));
+                }
+                String privileges = Sql.one(c, "SELECT string_agg(p, ', ') FROM unnest(ARRAY['INSERT','UPDATE','DELETE','TRUNCATE']) p"
+                        + " WHERE NOT has_table_privilege(?::regclass, p)", t.quoted());
+                if (privileges != null) {
+                    add(Finding.blocker("target", "privileges " + t, target.user() + " lacks " + privileges));
+                }
+                if (citus.isCitus()) {
+                    checkDistribution(t, citus.placement(t), sourceDef, targetDef);
+                }
+            }
+        } catch (SQLException e) {
+            add(Finding.blocker("target", "reachable", target.describe() + ": " + e.getMessage()));
+        }
+    }
+
+    void checkDistribution(TableName t, Placement placement, TableDefinition sourceDef, TableDefinition targetDef) {
+        String check = "distribution " + t;
+        switch (placement.kind()) {
+            case REFERENCE -> add(Finding.ok("target", check, "reference table"));
+            case CITUS_LOCAL, NOT_CITUS_TABLE -> add(Finding.warn("target", check,
+                    "local table on the coordinator: distribute it (warp schema --distribute) or make it a reference table"));
+            case DISTRIBUTED -> {
+                String col = placement.distributionColumn();
+                if (!targetDef.primaryKeyColumns().contains(col)) {
+                    add(Finding.blocker("target", check, "primary key " + targetDef.primaryKeyColumns()
+                            + " lacks the distribution column " + col));
+                } else {
+                    add(Finding.ok("target", check, "distributed by " + col));
+                }
+                if (sourceDef != null && sourceDef.replicaIdentity() != 'f' && !sourceDef.primaryKeyColumns().contains(col)) {
+                    add(Finding.warn("source", "replica identity " + t, "deletes carry only the key " + sourceDef.primaryKeyColumns()
+                            + ", not the distribution column " + col + ", so each delete touches all shards: ALTER TABLE "
+                            + t.quoted() + " REPLICA IDENTITY FULL on the source"));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- connect
+
+    public void checkConnect(ConnectClient client, boolean embedded) {
+        if (client == null) {
+            try {
+                add(Finding.ok("connect", "embedded", "no --connect-url: an embedded Kafka broker and Connect worker will run in"
+                        + " warp's process, with plugins from " + ConnectRuntime.pluginPath()));
+            } catch (IllegalStateException e) {
+                add(Finding.blocker("connect", "embedded", e.getMessage()));
+            }
+            return;
+        }
+        try {
+            add(Finding.ok("connect", "reachable", client.baseUrl() + (embedded ? " (embedded)" : "") + ", Kafka Connect "
+                    + client.serverInfo().path("version").asText()));
+            List<String> plugins = client.connectorPlugins();
+            for (String cls : List.of(ConnectRuntime.SOURCE_CLASS, ConnectRuntime.SINK_CLASS)) {
+                add(plugins.contains(cls) ? Finding.ok("connect", "plugin", cls)
+                        : Finding.blocker("connect", "plugin", cls + " is not installed on the workers' plugin.path"));
+            }
+            List<String> existing = client.connectors();
+            for (String name : List.of(names.sourceConnector(), names.sinkConnector())) {
+                if (existing.contains(name)) {
+                    add(Finding.warn("connect", "connector " + name, "exists: warp start updates its config"));
+                }
+            }
+        } catch (RuntimeException e) {
+            add(Finding.blocker("connect", "reachable", e.getMessage()));
+        }
+    }
+}

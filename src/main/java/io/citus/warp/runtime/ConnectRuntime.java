@@ -1,0 +1,126 @@
+package io.citus.warp.runtime;
+
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.embedded.ConnectWorker;
+import io.citus.warp.embedded.KafkaBroker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kafka Connect cluster (and its Kafka) that a command drives: an existing one given by URL, or an
+ * embedded single-node Kafka broker and Connect worker started in this process, loading the plugins
+ * from the plugin path ({@code -Dwarp.plugin.path}, {@code src/target/plugins}, or {@code plugins/}
+ * next to the warp jar). An embedded cluster lives only as long as this process.
+ */
+public final class ConnectRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectRuntime.class);
+    public static final String SOURCE_CLASS = "io.debezium.connector.postgresql.PostgresConnector";
+    public static final String SINK_CLASS = "io.citus.warp.sink.CitusSinkConnector";
+
+    private final ConnectClient client;
+    private final String bootstrapServers;
+    private final KafkaBroker broker;
+    private final ConnectWorker worker;
+
+    private ConnectRuntime(ConnectClient client, String bootstrapServers, KafkaBroker broker, ConnectWorker worker) {
+        this.client = client;
+        this.bootstrapServers = bootstrapServers;
+        this.broker = broker;
+        this.worker = worker;
+    }
+
+    public static ConnectRuntime remote(String connectUrl, String bootstrapServers) {
+        return new ConnectRuntime(new ConnectClient(URI.create(connectUrl)), bootstrapServers, null, null);
+    }
+
+    /** Starts Kafka and a Connect worker in this JVM. */
+    public static ConnectRuntime embedded() {
+        Path plugins = pluginPath();
+        try {
+            Path work = Files.createTempDirectory("warp-embedded");
+            long t0 = System.nanoTime();
+            KafkaBroker broker = KafkaBroker.start(work);
+            ConnectWorker worker;
+            try {
+                worker = ConnectWorker.start(broker.bootstrapServers(), plugins, "warp-embedded", Map.of());
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+            LOG.info("embedded Kafka {} and Connect {} up in {} ms", broker.bootstrapServers(), worker.restUrl(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return new ConnectRuntime(new ConnectClient(worker.restUrl()), broker.bootstrapServers(), broker, worker);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the embedded worker finds the connector plugins; fails naming every place it looked. */
+    public static Path pluginPath() {
+        List<Path> candidates = new ArrayList<>();
+        String property = System.getProperty("warp.plugin.path");
+        if (property != null) {
+            candidates.add(Paths.get(property));
+        }
+        candidates.add(Paths.get("src", "target", "plugins"));
+        candidates.add(Paths.get("target", "plugins"));
+        try {
+            Path jar = Paths.get(ConnectRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = Files.isDirectory(jar) ? jar.getParent() : jar.getParent();
+            if (dir != null) {
+                candidates.add(dir.resolve("plugins"));
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            LOG.debug("cannot locate the warp jar", e);
+        }
+        for (Path p : candidates) {
+            if (Files.isDirectory(p.resolve("debezium-connector-postgres")) && Files.isDirectory(p.resolve("citus-warp-sink"))) {
+                return p.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("the Connect plugins (debezium-connector-postgres, citus-warp-sink) are not in any of "
+                + candidates + "; build with `mvn -B -q package -DskipTests` or give -Dwarp.plugin.path");
+    }
+
+    public ConnectClient client() {
+        return client;
+    }
+
+    /** Kafka bootstrap servers, or null when not known (remote Connect without --bootstrap-servers). */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public boolean isEmbedded() {
+        return worker != null;
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            try {
+                worker.close();
+            } catch (RuntimeException e) {
+                LOG.warn("embedded Connect worker did not stop cleanly", e);
+            }
+        }
+        if (broker != null) {
+            try {
+                broker.close();
+            } catch (RuntimeException e) {
+                LOG.warn("embedded Kafka broker did not stop cleanly", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.citus.warp.runtime;
+
+import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.connect.ConnectorTemplates;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.TableName;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The two connector configs of a migration, rendered from the shipped templates in {@code connectors/}. */
+public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint target, List<TableName> tables,
+                         String secretsFile, String progressSchema,
+                         Map<String, String> sourceOverrides, Map<String, String> sinkOverrides) {
+
+    public Map<String, String> templateValues() {
+        Map<String, String> v = new HashMap<>();
+        v.put("source.host", source.host());
+        v.put("source.port", Integer.toString(source.port()));
+        v.put("source.user", source.user());
+        v.put("source.database", source.database());
+        v.put("target.host", target.host());
+        v.put("target.port", Integer.toString(target.port()));
+        v.put("target.user", target.user());
+        v.put("target.database", target.database());
+        v.put("secrets.file", secretsFile);
+        v.put("topic.prefix", names.topicPrefix());
+        v.put("slot.name", names.slot());
+        v.put("publication.name", names.publication());
+        v.put("tables", tables.stream().map(t -> escapeRegex(t.toString())).collect(Collectors.joining(",")));
+        return v;
+    }
+
+    /** table.include.list entries are regular expressions: a dot in a name must be literal. */
+    static String escapeRegex(String qualified) {
+        return qualified.replace(".", "\\.");
+    }
+
+    public Map<String, String> sourceConfig() {
+        Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, templateValues()));
+        c.putAll(sourceOverrides);
+        return c;
+    }
+
+    public Map<String, String> sinkConfig() {
+        Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues()));
+        // Named explicitly so that warp status reads the very row the sink writes, whatever the sink's default.
+        c.put("progress.stream", names.stream());
+        if (!"warp".equals(progressSchema)) {
+            c.put("progress.schema", progressSchema);
+        }
+        c.putAll(sinkOverrides);
+        return c;
+    }
+
+    /**
+     * Writes the passwords from the URLs into {@code ~/.warp/<name>.secrets.properties} (mode 600) and
+     * returns its path, for Connect's file config provider. Only meaningful when the Connect workers share
+     * this machine's file system (the embedded worker); otherwise give --secrets-file.
+     */
+    public static String writeLocalSecrets(String name, PgEndpoint source, PgEndpoint target) {
+        try {
+            Path dir = Paths.get(System.getProperty("user.home"), ".warp");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".secrets.properties");
+            Files.deleteIfExists(file);
+            Files.createFile(file);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
+            Files.writeString(file, "source.password=" + escape(source.password()) + "\ntarget.password="
+                    + escape(target.password()) + "\n");
+            return file.toAbsolutePath().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the secrets file under ~/.warp", e);
+        }
+    }
+
+    private static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("\n", "\\n");
+    }
+}

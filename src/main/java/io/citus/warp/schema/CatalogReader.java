@@ -1,0 +1,144 @@
+package io.citus.warp.schema;
+
+import io.citus.warp.db.Sql;
+import io.citus.warp.db.TableName;
+import io.citus.warp.schema.TableDefinition.Column;
+import io.citus.warp.schema.TableDefinition.Constraint;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads table definitions from a PostgreSQL catalog (source or target). */
+public final class CatalogReader {
+    private final Connection c;
+
+    public CatalogReader(Connection c) {
+        this.c = c;
+    }
+
+    /** Every ordinary or partitioned table outside system schemas (partitions excluded: their root is migrated). */
+    public List<TableName> userTables(String excludeSchema) throws SQLException {
+        List<TableName> out = new ArrayList<>();
+        for (String[] r : Sql.rows(c, "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('r','p') AND NOT c.relispartition"
+                + " AND n.nspname NOT IN ('pg_catalog','information_schema','columnar','citus','cdc') AND n.nspname NOT LIKE 'pg\\_%'"
+                + " AND n.nspname <> ? AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
+                + " ORDER BY 1, 2", excludeSchema)) {
+            out.add(new TableName(r[0], r[1]));
+        }
+        return out;
+    }
+
+    public boolean exists(TableName t) throws SQLException {
+        return oid(t).isPresent();
+    }
+
+    public Optional<Long> oid(TableName t) throws SQLException {
+        String oid = Sql.one(c, "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r','p')", t.schema(), t.table());
+        return oid == null ? Optional.empty() : Optional.of(Long.parseLong(oid));
+    }
+
+    public TableDefinition table(TableName t) throws SQLException {
+        long oid = oid(t).orElseThrow(() -> new IllegalArgumentException("no table " + t));
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+                + " pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,"
+                + " EXISTS (SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'"
+                + "   WHERE dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'"
+                + "   AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'),"
+                + " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation"
+                + "   THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END"
+                + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                + " LEFT JOIN pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+                + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String identity = rs.getString(5);
+                    String generated = rs.getString(6);
+                    boolean isGenerated = generated != null && generated.equals("s");
+                    String expr = rs.getString(4);
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3), isGenerated ? null : expr,
+                            rs.getBoolean(7), identity == null || identity.isEmpty() ? 0 : identity.charAt(0),
+                            isGenerated ? expr : null, rs.getString(8)));
+                }
+            }
+        }
+        List<Constraint> constraints = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT con.conname, con.contype, pg_get_constraintdef(con.oid),"
+                + " ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)"
+                + "   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i)"
+                + " FROM pg_constraint con WHERE con.conrelid = ? AND con.contype IN ('p','u','c','x')"
+                + " AND (con.contype <> 'c' OR con.conislocal)"
+                + " ORDER BY CASE con.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 ELSE 2 END, con.conname")) {
+            ps.setLong(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    constraints.add(new Constraint(rs.getString(1), rs.getString(2).charAt(0), rs.getString(3), strings(rs.getArray(4))));
+                }
+            }
+        }
+        List<String> indexes = new ArrayList<>();
+        for (String[] r : Sql.rows(c, "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid)"
+                + " ORDER BY i.indexrelid", oid)) {
+            indexes.add(r[0]);
+        }
+        String ident = Sql.one(c, "SELECT relreplident FROM pg_class WHERE oid = ?", oid);
+        return new TableDefinition(t, columns, constraints, indexes, ident == null ? 'd' : ident.charAt(0));
+    }
+
+    /** Enums and domains used by these tables' columns (and domains' base types), dependencies first. */
+    public List<UserType> typesUsedBy(List<TableName> tables) throws SQLException {
+        Map<Long, UserType> found = new LinkedHashMap<>();
+        for (TableName t : tables) {
+            long oid = oid(t).orElseThrow();
+            for (String[] r : Sql.rows(c, "SELECT CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END"
+                    + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                    + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped", oid)) {
+                collect(Long.parseLong(r[0]), found);
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    private void collect(long typeOid, Map<Long, UserType> found) throws SQLException {
+        if (found.containsKey(typeOid)) {
+            return;
+        }
+        List<String[]> rows = Sql.rows(c, "SELECT n.nspname, t.typname, t.typtype, format_type(t.typbasetype, t.typtypmod),"
+                + " t.typnotnull, t.typdefault, t.typbasetype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+                + " WHERE t.oid = ? AND t.typtype IN ('e','d') AND n.nspname NOT IN ('pg_catalog','information_schema')", typeOid);
+        if (rows.isEmpty()) {
+            return;
+        }
+        String[] r = rows.get(0);
+        char kind = r[2].charAt(0);
+        if (kind == 'e') {
+            List<String> labels = Sql.rows(c, "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder", typeOid)
+                    .stream().map(x -> x[0]).toList();
+            found.put(typeOid, new UserType(r[0], r[1], 'e', labels, null, false, null, List.of()));
+        } else {
+            collect(Long.parseLong(r[6]), found); // a domain over an enum or another domain
+            List<String> checks = Sql.rows(c, "SELECT 'CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)"
+                    + " FROM pg_constraint WHERE contypid = ? AND contype = 'c' ORDER BY conname", typeOid)
+                    .stream().map(x -> x[0]).toList();
+            found.put(typeOid, new UserType(r[0], r[1], 'd', List.of(), r[3], "t".equals(r[4]), r[5], checks));
+        }
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+}

@@ -1,0 +1,167 @@
+package io.citus.warp.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.connect.ConnectRestException;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.Sql;
+import io.citus.warp.db.TableName;
+import io.citus.warp.status.MigrationStatus.ConnectorState;
+import io.citus.warp.status.MigrationStatus.SinkProgress;
+import io.citus.warp.status.MigrationStatus.SlotState;
+import io.citus.warp.status.MigrationStatus.TableSnapshot;
+import io.citus.warp.status.MigrationStatus.TaskState;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Collects a {@link MigrationStatus}: Connect REST, Kafka Admin, the source's slot and the sink's progress tables. */
+public final class StatusProbe implements AutoCloseable {
+    private final ConnectClient connect;
+    private final Admin admin;
+    private final PgEndpoint source;
+    private final PgEndpoint target;
+    private final MigrationNames names;
+    private final String progressSchema;
+    private final List<TableName> tables;
+
+    public StatusProbe(ConnectClient connect, String bootstrapServers, PgEndpoint source, PgEndpoint target,
+                       MigrationNames names, String progressSchema, List<TableName> tables) {
+        this.connect = connect;
+        this.admin = bootstrapServers == null ? null : Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
+        this.source = source;
+        this.target = target;
+        this.names = names;
+        this.progressSchema = progressSchema;
+        this.tables = tables;
+    }
+
+    public MigrationStatus probe() throws SQLException {
+        List<String> notes = new ArrayList<>();
+        List<ConnectorState> connectors = new ArrayList<>();
+        boolean deployed = true;
+        boolean failed = false;
+        if (connect == null) {
+            notes.add("no --connect-url: connector states unknown");
+        } else {
+            for (String name : List.of(names.sourceConnector(), names.sinkConnector())) {
+                ConnectorState state = connectorState(name);
+                connectors.add(state);
+                deployed &= !"NOT DEPLOYED".equals(state.state());
+                failed |= "FAILED".equals(state.state()) || state.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()));
+            }
+        }
+        SinkProgress sink = null;
+        List<TableSnapshot> snapshot = new ArrayList<>();
+        try (Connection t = target.connect()) {
+            boolean hasTables = Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", Sql.ident(progressSchema) + ".sink_progress").equals("t");
+            if (hasTables) {
+                List<String[]> rows = Sql.rows(t, "SELECT kafka_offset, commit_lsn::text, source_txid, source_commit_time::text,"
+                        + " extract(epoch FROM clock_timestamp() - source_commit_time), transactions, changes, snapshot_rows"
+                        + " FROM " + Sql.ident(progressSchema) + ".sink_progress WHERE stream = ?", names.stream());
+                if (!rows.isEmpty()) {
+                    String[] r = rows.get(0);
+                    sink = new SinkProgress(Long.parseLong(r[0]), r[1], r[2] == null ? null : Long.parseLong(r[2]), r[3],
+                            r[4] == null ? -1 : Double.parseDouble(r[4]), Long.parseLong(r[5]), Long.parseLong(r[6]), Long.parseLong(r[7]));
+                }
+                for (String[] r : Sql.rows(t, "SELECT table_name, rows_applied, completed FROM " + Sql.ident(progressSchema)
+                        + ".snapshot_progress WHERE stream = ? ORDER BY table_name", names.stream())) {
+                    snapshot.add(new TableSnapshot(r[0], Long.parseLong(r[1]), -1, "t".equals(r[2])));
+                }
+            }
+        }
+        SlotState slot;
+        try (Connection s = source.connect()) {
+            List<TableSnapshot> withEstimates = new ArrayList<>();
+            for (TableSnapshot ts : snapshot) {
+                String est = Sql.one(s, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)",
+                        TableName.parse(ts.table()).quoted());
+                withEstimates.add(new TableSnapshot(ts.table(), ts.rowsApplied(), est == null ? -1 : Long.parseLong(est), ts.completed()));
+            }
+            snapshot = withEstimates;
+            slot = slot(s);
+        }
+        Long end = null;
+        Long applied = null;
+        Long lag = null;
+        if (admin == null) {
+            notes.add("no --bootstrap-servers: consumer lag unknown");
+        } else {
+            try {
+                TopicPartition tp = new TopicPartition(names.topic(), 0);
+                end = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(names.consumerGroup())
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(tp);
+                long next = committed == null ? 0 : committed.offset();
+                if (sink != null) {
+                    next = Math.max(next, sink.kafkaOffset() + 1);
+                }
+                applied = next;
+                lag = Math.max(0, end - next);
+            } catch (java.util.concurrent.ExecutionException e) {
+                notes.add("topic " + names.topic() + " not readable yet: " + e.getCause().getMessage());
+            } catch (Exception e) {
+                notes.add("consumer lag unknown: " + e.getMessage());
+            }
+        }
+        boolean snapshotPending = snapshot.stream().anyMatch(ts -> !ts.completed());
+        Verdict verdict = Verdict.decide(deployed, failed, snapshotPending, sink != null, lag == null ? -1 : lag);
+        Double delay = null;
+        if (sink != null && sink.secondsSinceSourceCommit() >= 0) {
+            // Behind means: the newest applied source commit is this old. Caught up means nothing is waiting.
+            delay = verdict == Verdict.CAUGHT_UP ? 0.0 : sink.secondsSinceSourceCommit();
+        }
+        return new MigrationStatus(verdict, connectors, snapshot, end, applied, lag, sink, slot, delay, notes);
+    }
+
+    private SlotState slot(Connection s) throws SQLException {
+        String current = Sql.one(s, "SELECT pg_current_wal_lsn()::text");
+        List<String[]> rows = Sql.rows(s, "SELECT active, restart_lsn::text, confirmed_flush_lsn::text,"
+                + " (pg_current_wal_lsn() - restart_lsn)::bigint, wal_status FROM pg_replication_slots WHERE slot_name = ?", names.slot());
+        if (rows.isEmpty()) {
+            return new SlotState(names.slot(), false, false, null, null, current, null, null);
+        }
+        String[] r = rows.get(0);
+        return new SlotState(names.slot(), true, "t".equals(r[0]), r[1], r[2], current, r[3] == null ? null : Long.parseLong(r[3]), r[4]);
+    }
+
+    private ConnectorState connectorState(String name) {
+        try {
+            JsonNode status = connect.status(name);
+            List<TaskState> tasks = new ArrayList<>();
+            for (JsonNode t : status.path("tasks")) {
+                tasks.add(new TaskState(t.path("id").asInt(), t.path("state").asText(), t.path("trace").asText(null)));
+            }
+            return new ConnectorState(name, status.path("connector").path("state").asText(), tasks,
+                    status.path("connector").path("trace").asText(null));
+        } catch (ConnectRestException e) {
+            if (e.status() == 404) {
+                return new ConnectorState(name, "NOT DEPLOYED", List.of(), null);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+}
