@@ -68,26 +68,43 @@ public class ExactJsonConverter extends JsonConverter {
         }
     }
 
-    private static boolean mayHoldNonFinite(byte[] bytes) {
+    /** Whether a needle starts with this byte: the one pass below compares needles only where one can start. */
+    private static final boolean[] NEEDLE_START = new boolean[256];
+
+    static {
         for (byte[] needle : NON_FINITE) {
-            if (indexOf(bytes, needle) >= 0) {
-                return true;
+            NEEDLE_START[needle[0] & 0xff] = true;
+        }
+    }
+
+    /**
+     * One pass over the record for all needles. It runs on every record the sink reads, so it must cost
+     * little next to parsing: a scan per needle (each record is a few KB of schema and payload) took more
+     * CPU than the rest of the sink together.
+     */
+    static boolean mayHoldNonFinite(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (NEEDLE_START[bytes[i] & 0xff]) {
+                for (byte[] needle : NON_FINITE) {
+                    if (startsWith(bytes, i, needle)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
+    private static boolean startsWith(byte[] haystack, int from, byte[] needle) {
+        if (from + needle.length > haystack.length) {
+            return false;
         }
-        return -1;
+        for (int j = 0; j < needle.length; j++) {
+            if (haystack[from + j] != needle[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns the value with float fields whose JSON was a non-finite string restored. */
