@@ -24,7 +24,7 @@ public final class BenchOptions {
     public int branches = 10;
 
     @Option(names = "--accounts-per-branch", description = "TPC-B accounts per branch of the streaming tables. Default: ${DEFAULT-VALUE}")
-    public int accountsPerBranch = 10_000;
+    public int accountsPerBranch = 2_000;
 
     @Option(names = "--burst-seconds", description = "Duration of the unthrottled load queued while both sinks are paused "
             + "(maximum sustained apply rate: the backlog's drain rate); 0 skips it. Default: ${DEFAULT-VALUE}")
@@ -43,6 +43,10 @@ public final class BenchOptions {
     @Option(names = "--peer-batch-size", description = "Peer tuning: batch.size. Default: ${DEFAULT-VALUE}")
     public int peerBatchSize = 10_000;
 
+    @Option(names = "--source-set", paramLabel = "KEY=VALUE", description = "Experiment: overrides a setting of the shipped "
+            + "Debezium source config (repeatable), e.g. --source-set poll.interval.ms=50. Recorded in the report.")
+    public Map<String, String> sourceOverrides = new LinkedHashMap<>();
+
     @Option(names = "--output", description = "Directory for bench-results.{csv,md}. Default: bench/target, or target when run inside bench/")
     public Path output;
 
@@ -59,6 +63,7 @@ public final class BenchOptions {
         d.put("sample-ms", Integer.toString(sampleMillis));
         d.put("peer-unnest", Boolean.toString(peerUnnest));
         d.put("peer-batch-size", Integer.toString(peerBatchSize));
+        sourceOverrides.forEach((k, v) -> d.put("source-set " + k, v));
         return d;
     }
 }

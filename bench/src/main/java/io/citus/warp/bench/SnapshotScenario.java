@@ -39,7 +39,8 @@ public final class SnapshotScenario {
         String e2eDatabase = createTarget("bench_warp_e2e");
         Map<String, String> e2eConfig = connectors.warpConfig(e2eDatabase);
         connectors.deploy(E2E, e2eConfig);
-        Map<String, String> sourceConfig = connectors.sourceConfig(BenchSchema.TABLES);
+        Map<String, String> sourceConfig = new java.util.LinkedHashMap<>(connectors.sourceConfig(BenchSchema.TABLES));
+        sourceConfig.putAll(run.options().sourceOverrides);
         results.config("Debezium PostgreSQL source (connectors/config/source-postgres.json)", sourceConfig);
         long t0 = System.nanoTime();
         connectors.deploy("source", sourceConfig);

@@ -71,15 +71,19 @@ public final class StreamingScenario {
             delays.add(new DelaySampler(run.env().target(), sink[1], o.sampleMillis).start(sink[0]));
             readers.add(new ConsistencyReader(run.env().target(), sink[1], 20).start(sink[0]));
         }
+        CaptureDelaySampler capture = new CaptureDelaySampler(run.env().bootstrapServers(), run.connectors().topic()).start();
         long historyBefore = sourceHistory();
         for (String[] sink : sinks()) {
             cpu.add(CpuMeter.Mark.now(BenchRun.taskThread(sink[0])));
         }
         delays.forEach(d -> d.recording(true));
+        capture.recording(true);
         long t0 = System.nanoTime();
         long transactions = load(o.tps, o.seconds);
         long tEnd = System.nanoTime();
         delays.forEach(d -> d.recording(false));
+        capture.recording(false);
+        Percentiles captureDelay = capture.stop();
         double loadSeconds = (tEnd - t0) / 1e9;
         long history = sourceHistory();
         long[] sums = sourceSums();
@@ -103,6 +107,11 @@ public final class StreamingScenario {
         r.add(FIXED, "replication delay p99", "ms", Better.LOWER, delay[0].p99(), delay[1].p99(), Double.NaN);
         r.add(FIXED, "replication delay max", "ms", Better.LOWER, delay[0].max(), delay[1].max(), Double.NaN);
         r.add(FIXED, "delay samples", "samples", Better.NONE, delay[0].count(), delay[1].count(), Double.NaN);
+        // Upstream of both sinks (Debezium to Kafka), for reading the two above: same value in both columns.
+        r.add(FIXED, "capture delay p50 (source commit to record in Kafka)", "ms", Better.NONE, captureDelay.p50(), captureDelay.p50(),
+                Double.NaN);
+        r.add(FIXED, "capture delay p99 (source commit to record in Kafka)", "ms", Better.NONE, captureDelay.p99(), captureDelay.p99(),
+                Double.NaN);
         r.add(FIXED, "catch-up time after the load stopped", "s", Better.LOWER,
                 (caughtUp[0] - tEnd) / 1e9, (caughtUp[1] - tEnd) / 1e9, Double.NaN);
         r.add(FIXED, "consistency samples (balance sums read)", "samples", Better.NONE,
