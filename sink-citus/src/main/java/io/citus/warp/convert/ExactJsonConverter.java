@@ -55,7 +55,8 @@ public class ExactJsonConverter extends JsonConverter {
     @Override
     public SchemaAndValue toConnectData(String topic, byte[] value) {
         SchemaAndValue result = super.toConnectData(topic, value);
-        if (value == null || result.schema() == null || result.value() == null || !mayHoldNonFinite(value)) {
+        if (value == null || result.schema() == null || result.value() == null || !hasFloat(result.schema())
+                || !mayHoldNonFinite(value)) {
             return result;
         }
         try {
@@ -66,6 +67,32 @@ public class ExactJsonConverter extends JsonConverter {
         } catch (IOException e) {
             throw new DataException("could not re-read JSON record to restore non-finite floats", e);
         }
+    }
+
+    /** The last schema asked about and its answer: records of one table come in runs, with one Schema instance. */
+    private volatile SchemaFloats lastSchema = new SchemaFloats(null, false);
+
+    private record SchemaFloats(Schema schema, boolean hasFloat) {
+    }
+
+    /** Only float fields can need repair; most tables have none, and then no record of theirs is scanned. */
+    private boolean hasFloat(Schema schema) {
+        SchemaFloats last = lastSchema;
+        if (last.schema() != schema) {
+            last = new SchemaFloats(schema, containsFloat(schema));
+            lastSchema = last;
+        }
+        return last.hasFloat();
+    }
+
+    static boolean containsFloat(Schema schema) {
+        return switch (schema.type()) {
+            case FLOAT32, FLOAT64 -> true;
+            case STRUCT -> schema.fields().stream().anyMatch(f -> containsFloat(f.schema()));
+            case ARRAY -> containsFloat(schema.valueSchema());
+            case MAP -> containsFloat(schema.keySchema()) || containsFloat(schema.valueSchema());
+            default -> false;
+        };
     }
 
     /** Whether a needle starts with this byte: the one pass below compares needles only where one can start. */

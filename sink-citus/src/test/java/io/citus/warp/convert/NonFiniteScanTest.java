@@ -1,5 +1,7 @@
 package io.citus.warp.convert;
 
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +32,15 @@ class NonFiniteScanTest {
         assertFalse(scan("\"NaN"));
         assertFalse(scan("-0"));
         assertFalse(scan(""));
+    }
+
+    @Test
+    void onlySchemasWithFloatsNeedTheScan() {
+        assertFalse(ExactJsonConverter.containsFloat(SchemaBuilder.struct().field("a", Schema.INT32_SCHEMA)
+                .field("s", SchemaBuilder.struct().field("t", Schema.STRING_SCHEMA).build()).build()));
+        assertTrue(ExactJsonConverter.containsFloat(SchemaBuilder.struct().field("a", Schema.INT32_SCHEMA)
+                .field("after", SchemaBuilder.struct().field("f", Schema.OPTIONAL_FLOAT32_SCHEMA).optional().build()).build()));
+        assertTrue(ExactJsonConverter.containsFloat(SchemaBuilder.array(Schema.FLOAT64_SCHEMA).build()));
+        assertTrue(ExactJsonConverter.containsFloat(SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.FLOAT64_SCHEMA).build()));
     }
 }
