@@ -98,7 +98,34 @@ public final class Bench implements Callable<Integer> {
         return db;
     }
 
+    /** Which build of our sink ran: the plugin directory is filled from whatever the build resolved. */
+    private static String sinkJarFingerprint() {
+        try (var jars = Files.list(BenchEnvironment.pluginPath().resolve("citus-warp-sink"))) {
+            Path jar = jars.filter(p -> p.getFileName().toString().startsWith("warp-sink-citus")).findFirst().orElse(null);
+            if (jar == null) {
+                return "not found";
+            }
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar));
+            return jar.getFileName() + " sha256 " + java.util.HexFormat.of().formatHex(digest, 0, 6) + ", built "
+                    + Files.getLastModifiedTime(jar);
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
+    private static String gitCommit() {
+        try {
+            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes()).trim();
+            return git.waitFor() == 0 ? out : "unknown";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
     private static void describe(BenchEnvironment env, BenchResults results) throws Exception {
+        results.environment("git commit", gitCommit());
+        results.environment("Warp sink plugin jar", sinkJarFingerprint());
         results.environment("machine", Runtime.getRuntime().availableProcessors() + " cores visible to the JVM, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         results.environment("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
