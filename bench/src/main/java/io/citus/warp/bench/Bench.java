@@ -68,8 +68,8 @@ public final class Bench implements Callable<Integer> {
                 LOG.info("source: {} rows in {} loaded in {} ms", options.rows, BenchSchema.SNAPSHOT_TABLE,
                         (System.nanoTime() - t0) / 1_000_000);
             }
-            String warpDb = createTarget(env, "bench_warp");
-            String peerDb = createTarget(env, "bench_peer");
+            String warpDb = env.createTargetDatabase("bench_warp");
+            String peerDb = env.createTargetDatabase("bench_peer");
             Connectors connectors = new Connectors(env, prefix, sourceDb);
             BenchRun run = new BenchRun(env, connectors, options, results, sourceDb, warpDb, peerDb);
             try {
@@ -88,14 +88,6 @@ public final class Bench implements Callable<Integer> {
         notes(results);
         results.environment("finished", Instant.now().toString());
         return results;
-    }
-
-    private static String createTarget(BenchEnvironment env, String name) throws Exception {
-        String db = env.target().createDatabase(name);
-        try (Connection c = env.target().connect(db)) {
-            BenchSchema.create(c);
-        }
-        return db;
     }
 
     /** Which build of our sink ran: the plugin directory is filled from whatever the build resolved. */

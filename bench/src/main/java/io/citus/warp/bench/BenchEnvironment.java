@@ -170,6 +170,40 @@ public final class BenchEnvironment implements AutoCloseable {
         return target;
     }
 
+    /**
+     * Creates a fresh target database with the benchmark's tables. On a server with the citus extension
+     * (an external coordinator) the database gets the extension and its tables are distributed as a
+     * Citus user would: the account-like and history tables by their keys, branches and tellers as
+     * reference tables. A coordinator without workers keeps the shards itself.
+     */
+    public String createTargetDatabase(String name) throws SQLException {
+        String db = target.createDatabase(name);
+        try (Connection c = target.connect(db); Statement s = c.createStatement()) {
+            boolean citus = !embeddedTarget() && citusAvailable(c);
+            if (citus) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS citus");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_dist_node")) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        s.execute("SELECT citus_set_coordinator_host('" + target.host() + "', " + target.port() + ")");
+                    }
+                }
+            }
+            BenchSchema.create(c);
+            if (citus) {
+                BenchSchema.distribute(c);
+            }
+        }
+        return db;
+    }
+
+    private static boolean citusAvailable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM pg_available_extensions WHERE name = 'citus'")) {
+            return rs.next();
+        }
+    }
+
     public boolean embeddedTarget() {
         return embeddedTarget != null;
     }

@@ -27,6 +27,17 @@ public final class BenchSchema {
         TpcbWorkload.createSchema(c);
     }
 
+    /** Distributes the tables on a Citus coordinator (see BenchEnvironment#createTargetDatabase). */
+    public static void distribute(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT create_distributed_table('snap_accounts', 'aid')");
+            s.execute("SELECT create_reference_table('pgbench_branches')");
+            s.execute("SELECT create_reference_table('pgbench_tellers')");
+            s.execute("SELECT create_distributed_table('pgbench_accounts', 'aid')");
+            s.execute("SELECT create_distributed_table('pgbench_history', 'hid')");
+        }
+    }
+
     /** Fills the snapshot table as pgbench -i fills pgbench_accounts (100,000 accounts per branch, blank filler). */
     public static void loadSnapshotTable(Connection c, int rows) throws SQLException {
         c.setAutoCommit(true);

@@ -36,7 +36,7 @@ public final class SnapshotScenario {
         String table = BenchSchema.SNAPSHOT_TABLE;
 
         // (1) end to end: sink first (it waits for the topic), then the source; the clock starts with the source.
-        String e2eDatabase = createTarget("bench_warp_e2e");
+        String e2eDatabase = run.env().createTargetDatabase("bench_warp_e2e");
         Map<String, String> e2eConfig = connectors.warpConfig(e2eDatabase);
         connectors.deploy(E2E, e2eConfig);
         Map<String, String> sourceConfig = new java.util.LinkedHashMap<>(connectors.sourceConfig(BenchSchema.TABLES));
@@ -60,7 +60,7 @@ public final class SnapshotScenario {
         results.config("peer: Debezium JDBC sink", connectors.peerConfig(run.peerDatabase(), run.options()));
 
         // (3) the limit
-        String copyDatabase = createTarget("bench_copy_limit");
+        String copyDatabase = run.env().createTargetDatabase("bench_copy_limit");
         long c0 = System.nanoTime();
         long copied = CopyLimit.copy(env.sourceServer(), run.sourceDatabase(), env.target(), copyDatabase, table);
         double copySeconds = (System.nanoTime() - c0) / 1e9;
@@ -83,14 +83,6 @@ public final class SnapshotScenario {
         results.add(SCENARIO, "sink task-thread CPU per row", "µs", Better.LOWER, warp[1] / 1e3 / rows, peer[1] / 1e3 / rows, Double.NaN);
         results.add(SCENARIO, "whole-JVM CPU per row (sink-only window)", "µs", Better.LOWER, warp[2] / 1e3 / rows, peer[2] / 1e3 / rows,
                 Double.NaN);
-    }
-
-    private String createTarget(String name) throws SQLException {
-        String db = run.env().target().createDatabase(name);
-        try (Connection c = run.env().target().connect(db)) {
-            BenchSchema.create(c);
-        }
-        return db;
     }
 
     /** Starts one sink on the filled topic and returns {elapsed ns, task-thread CPU ns, process CPU ns}. */
