@@ -185,7 +185,10 @@ public final class BenchEnvironment implements AutoCloseable {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_dist_node")) {
                     rs.next();
                     if (rs.getLong(1) == 0) {
+                        // A coordinator alone: it holds the shards itself.
                         s.execute("SELECT citus_set_coordinator_host('" + target.host() + "', " + target.port() + ")");
+                        s.execute("SELECT citus_set_node_property('" + target.host() + "', " + target.port()
+                                + ", 'shouldhaveshards', true)");
                     }
                 }
             }

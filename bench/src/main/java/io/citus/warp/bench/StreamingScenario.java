@@ -2,6 +2,10 @@ package io.citus.warp.bench;
 
 import io.citus.warp.bench.BenchResults.Better;
 import io.citus.warp.workload.TpcbWorkload;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -144,8 +149,9 @@ public final class StreamingScenario {
         long[] sums = sourceSums();
         long backlog = history - historyBefore;
         LOG.info("backlog: {} transactions queued in {} s with both sinks paused", backlog, loadSeconds);
-        // Give Debezium time to publish the whole backlog, so the drains below are bound by the sinks alone.
-        Thread.sleep(5000);
+        // The drains below must be bound by the sinks alone, not by Debezium still publishing the backlog.
+        double publishSeconds = awaitTopicSettled();
+        LOG.info("the source connector finished publishing the backlog {} s after the load stopped", publishSeconds);
 
         double[] seconds = new double[2];
         double[] taskCpu = new double[2];
@@ -167,6 +173,8 @@ public final class StreamingScenario {
         double events = (double) EVENTS_PER_TX * backlog;
         r.add(DRAIN, "backlog queued with both sinks paused (unthrottled load, " + o.burstSeconds + " s)", "tx", Better.NONE,
                 backlog, backlog, Double.NaN);
+        r.add(DRAIN, "Debezium still publishing after the load stopped (context; sinks paused)", "s", Better.NONE,
+                publishSeconds, publishSeconds, Double.NaN);
         r.add(DRAIN, "drain time", "s", Better.LOWER, seconds[0], seconds[1], Double.NaN);
         r.add(DRAIN, "max sustained apply rate", "tx/s", Better.HIGHER, backlog / seconds[0], backlog / seconds[1], Double.NaN);
         r.add(DRAIN, "max sustained apply rate", "events/s", Better.HIGHER, events / seconds[0], events / seconds[1], Double.NaN);
@@ -174,6 +182,32 @@ public final class StreamingScenario {
                 Double.NaN);
         r.add(DRAIN, "whole-JVM CPU per event (drain window)", "µs", Better.LOWER, processCpu[0] / 1e3 / events,
                 processCpu[1] / 1e3 / events, Double.NaN);
+    }
+
+    /**
+     * Waits until the topic's end offset has not moved for 3 s (Debezium's heartbeat is 10 s apart) and
+     * returns how long it kept moving, in seconds.
+     */
+    private double awaitTopicSettled() throws Exception {
+        TopicPartition partition = new TopicPartition(run.connectors().topic(), 0);
+        long t0 = System.nanoTime();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, run.env().bootstrapServers()))) {
+            long last = -1;
+            long lastChange = System.nanoTime();
+            long deadline = t0 + run.timeout().toNanos();
+            while (System.nanoTime() - lastChange < 3_000_000_000L) {
+                long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+                if (end != last) {
+                    last = end;
+                    lastChange = System.nanoTime();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the source connector was still publishing after " + run.timeout().toSeconds() + "s");
+                }
+                Thread.sleep(250);
+            }
+            return (lastChange - t0) / 1e9;
+        }
     }
 
     private String[][] sinks() {
