@@ -54,7 +54,8 @@ public class ExactJsonConverter extends JsonConverter {
     @Override
     public SchemaAndValue toConnectData(String topic, byte[] value) {
         SchemaAndValue result = super.toConnectData(topic, value);
-        if (value == null || result.schema() == null || result.value() == null || !mayHoldNonFinite(value)) {
+        if (value == null || result.schema() == null || result.value() == null || !hasFloat(result.schema())
+                || !mayHoldNonFinite(value)) {
             return result;
         }
         try {
@@ -67,26 +68,69 @@ public class ExactJsonConverter extends JsonConverter {
         }
     }
 
-    private static boolean mayHoldNonFinite(byte[] bytes) {
+    /** The last schema asked about and its answer: records of one table come in runs, with one Schema instance. */
+    private volatile SchemaFloats lastSchema = new SchemaFloats(null, false);
+
+    private record SchemaFloats(Schema schema, boolean hasFloat) {
+    }
+
+    /** Only float fields can need repair; most tables have none, and then no record of theirs is scanned. */
+    private boolean hasFloat(Schema schema) {
+        SchemaFloats last = lastSchema;
+        if (last.schema() != schema) {
+            last = new SchemaFloats(schema, containsFloat(schema));
+            lastSchema = last;
+        }
+        return last.hasFloat();
+    }
+
+    static boolean containsFloat(Schema schema) {
+        return switch (schema.type()) {
+            case FLOAT32, FLOAT64 -> true;
+            case STRUCT -> schema.fields().stream().anyMatch(f -> containsFloat(f.schema()));
+            case ARRAY -> containsFloat(schema.valueSchema());
+            case MAP -> containsFloat(schema.keySchema()) || containsFloat(schema.valueSchema());
+            default -> false;
+        };
+    }
+
+    /** Whether a needle starts with this byte: the one pass below compares needles only where one can start. */
+    private static final boolean[] NEEDLE_START = new boolean[256];
+
+    static {
         for (byte[] needle : NON_FINITE) {
-            if (indexOf(bytes, needle) >= 0) {
-                return true;
+            NEEDLE_START[needle[0] & 0xff] = true;
+        }
+    }
+
+    /**
+     * One pass over the record for all needles. It runs on every record the sink reads, so it must cost
+     * little next to parsing: a scan per needle (each record is a few KB of schema and payload) took more
+     * CPU than the rest of the sink together.
+     */
+    static boolean mayHoldNonFinite(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (NEEDLE_START[bytes[i] & 0xff]) {
+                for (byte[] needle : NON_FINITE) {
+                    if (startsWith(bytes, i, needle)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
+    private static boolean startsWith(byte[] haystack, int from, byte[] needle) {
+        if (from + needle.length > haystack.length) {
+            return false;
         }
-        return -1;
+        for (int j = 0; j < needle.length; j++) {
+            if (haystack[from + j] != needle[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns the value with float fields whose JSON was a non-finite string or -0.0 restored. */

@@ -1,0 +1,69 @@
+package io.citus.warp.bench;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What to run and at which scale; every figure in the report is labelled with these values. */
+public final class BenchOptions {
+    @Option(names = "--rows", description = "Rows of the snapshot table (pgbench_accounts-like). Default: ${DEFAULT-VALUE}")
+    public int rows = 1_000_000;
+
+    @Option(names = "--tps", description = "Source TPC-B transactions per second during the fixed-rate streaming run. Default: ${DEFAULT-VALUE}")
+    public int tps = 1000;
+
+    @Option(names = "--seconds", description = "Duration of the fixed-rate streaming load. Default: ${DEFAULT-VALUE}")
+    public int seconds = 60;
+
+    @Option(names = "--threads", description = "Source client threads of the TPC-B load. Default: ${DEFAULT-VALUE}")
+    public int threads = 4;
+
+    @Option(names = "--branches", description = "TPC-B branches of the streaming tables (10 tellers each). Default: ${DEFAULT-VALUE}")
+    public int branches = 10;
+
+    @Option(names = "--accounts-per-branch", description = "TPC-B accounts per branch of the streaming tables. Default: ${DEFAULT-VALUE}")
+    public int accountsPerBranch = 2_000;
+
+    @Option(names = "--burst-seconds", description = "Duration of the unthrottled load queued while both sinks are paused "
+            + "(maximum sustained apply rate: the backlog's drain rate); 0 skips it. Default: ${DEFAULT-VALUE}")
+    public int burstSeconds = 20;
+
+    @Option(names = "--sample-ms", description = "Interval of the replication-delay sampler on each target. Default: ${DEFAULT-VALUE}")
+    public int sampleMillis = 100;
+
+    @Option(names = "--timeout-seconds", description = "Longest wait for any one sink to finish a phase. Default: ${DEFAULT-VALUE}")
+    public int timeoutSeconds = 1800;
+
+    @Option(names = "--peer-unnest", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Peer tuning: dialect.postgres.unnest.insert.enabled (one INSERT ... UNNEST per batch). Default: ${DEFAULT-VALUE}")
+    public boolean peerUnnest = true;
+
+    @Option(names = "--peer-batch-size", description = "Peer tuning: batch.size. Default: ${DEFAULT-VALUE}")
+    public int peerBatchSize = 10_000;
+
+    @Option(names = "--source-set", paramLabel = "KEY=VALUE", description = "Experiment: overrides a setting of the shipped "
+            + "Debezium source config (repeatable), e.g. --source-set poll.interval.ms=50. Recorded in the report.")
+    public Map<String, String> sourceOverrides = new LinkedHashMap<>();
+
+    @Option(names = "--output", description = "Directory for bench-results.{csv,md}. Default: bench/target, or target when run inside bench/")
+    public Path output;
+
+    /** For the report: every option and its value. */
+    public Map<String, String> describe() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("rows", Integer.toString(rows));
+        d.put("tps", Integer.toString(tps));
+        d.put("seconds", Integer.toString(seconds));
+        d.put("threads", Integer.toString(threads));
+        d.put("branches", Integer.toString(branches));
+        d.put("accounts-per-branch", Integer.toString(accountsPerBranch));
+        d.put("burst-seconds", Integer.toString(burstSeconds));
+        d.put("sample-ms", Integer.toString(sampleMillis));
+        d.put("peer-unnest", Boolean.toString(peerUnnest));
+        d.put("peer-batch-size", Integer.toString(peerBatchSize));
+        sourceOverrides.forEach((k, v) -> d.put("source-set " + k, v));
+        return d;
+    }
+}

@@ -1,0 +1,90 @@
+package io.citus.warp.bench;
+
+import io.citus.warp.bench.BenchResults.Figure;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A small run of the whole harness, so that it cannot rot: every figure is present and sane, both sinks
+ * copied every row, Warp's target never showed a torn transaction. No timing assertions: it is a smoke
+ * test on a shared machine, not a benchmark.
+ */
+@Tag("bench-smoke")
+class BenchSmokeTest {
+    private static final Logger LOG = LoggerFactory.getLogger(BenchSmokeTest.class);
+
+    @Test
+    void harnessRunsEndToEndAndReportsEveryFigure() throws Exception {
+        BenchOptions options = new BenchOptions();
+        options.rows = 20_000;
+        options.tps = 100;
+        options.seconds = 5;
+        options.threads = 2;
+        options.branches = 2;
+        options.accountsPerBranch = 1_000;
+        options.burstSeconds = 2;
+        options.timeoutSeconds = 600;
+        BenchResults results = Bench.run(options);
+        Path out = Paths.get(System.getProperty("warp.bench.output", "target/bench-smoke"));
+        results.write(out);
+        LOG.info("smoke run:\n{}", results.table());
+
+        Figure rows = figure(results, SnapshotScenario.SCENARIO, "rows on the target");
+        assertEquals(options.rows, rows.warp(), "Warp's target has every snapshot row");
+        assertEquals(options.rows, rows.peer(), "the peer's target has every snapshot row");
+        assertEquals(options.rows, rows.limit(), "COPY copied every row");
+        for (String metric : List.of("sink-only apply time (events in Kafka)", "sink-only apply rate")) {
+            Figure f = figure(results, SnapshotScenario.SCENARIO, metric);
+            assertPositive(f.warp(), metric);
+            assertPositive(f.peer(), metric);
+            assertPositive(f.limit(), metric);
+        }
+        assertPositive(figure(results, SnapshotScenario.SCENARIO, "end-to-end rate").warp(), "end-to-end rate");
+        assertPositive(figure(results, SnapshotScenario.SCENARIO, "sink task-thread CPU per row").warp(), "Warp CPU per row");
+        assertPositive(figure(results, SnapshotScenario.SCENARIO, "sink task-thread CPU per row").peer(), "peer CPU per row");
+
+        Figure sourceTps = figure(results, StreamingScenario.FIXED, "source transactions/s (target --tps 100)");
+        assertPositive(sourceTps.warp(), "source tx/s");
+        for (String metric : List.of("applied events/s (load start to caught up)", "replication delay p50", "replication delay p99",
+                "replication delay max", "delay samples", "consistency samples (balance sums read)")) {
+            Figure f = figure(results, StreamingScenario.FIXED, metric);
+            assertPositive(f.warp(), "Warp " + metric);
+            assertPositive(f.peer(), "peer " + metric);
+        }
+        Figure violations = figure(results, StreamingScenario.FIXED, "consistency violations (sums disagreed)");
+        assertEquals(0, violations.warp(), "a reader of Warp's target saw the TPC-B balance sums disagree");
+        assertTrue(violations.peer() >= 0, "the peer's violations are counted (as measured)");
+        Figure catchUp = figure(results, StreamingScenario.FIXED, "catch-up time after the load stopped");
+        assertTrue(catchUp.warp() >= 0 && catchUp.peer() >= 0, "catch-up times: " + catchUp);
+
+        Figure drain = results.figures().stream().filter(f -> f.scenario().equals(StreamingScenario.DRAIN)
+                && f.metric().equals("max sustained apply rate") && f.unit().equals("events/s")).findFirst().orElseThrow();
+        assertPositive(drain.warp(), "Warp drain rate");
+        assertPositive(drain.peer(), "peer drain rate");
+
+        String markdown = Files.readString(out.resolve("bench-results.md"));
+        assertTrue(markdown.contains(PeerConfig.CONNECTOR_CLASS), "the report records the peer's configuration");
+        assertTrue(Files.readString(out.resolve("bench-results.csv")).lines().count() > results.figures().size(),
+                "the CSV has a line per figure");
+    }
+
+    private static Figure figure(BenchResults results, String scenario, String metric) {
+        return results.figure(scenario, metric).orElseThrow(() -> new AssertionError("no figure " + scenario + " / " + metric));
+    }
+
+    private static void assertPositive(double value, String what) {
+        assertFalse(Double.isNaN(value) || Double.isInfinite(value), what + " is a number: " + value);
+        assertTrue(value > 0, what + " > 0: " + value);
+    }
+}
