@@ -35,6 +35,7 @@ public class ExactJsonConverter extends JsonConverter {
             "\"Infinity\"".getBytes(StandardCharsets.UTF_8),
             "\"-Infinity\"".getBytes(StandardCharsets.UTF_8),
             "-0.0".getBytes(StandardCharsets.UTF_8),
+            "-0E".getBytes(StandardCharsets.UTF_8),
     };
 
     @Override
