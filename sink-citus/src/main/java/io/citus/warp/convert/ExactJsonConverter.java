@@ -38,11 +38,16 @@ public class ExactJsonConverter extends JsonConverter {
             "-0E".getBytes(StandardCharsets.UTF_8),
     };
 
+    private final EnvelopeReader envelopes = new EnvelopeReader();
+    /** The fast path mirrors replace.null.with.default=false with inline schemas only; otherwise JsonConverter reads. */
+    private boolean schemasEnabled;
+
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         Map<String, Object> withDefaults = new HashMap<>(configs);
         withDefaults.putIfAbsent("replace.null.with.default", "false");
         super.configure(withDefaults, isKey);
+        remember(withDefaults);
     }
 
     @Override
@@ -50,10 +55,32 @@ public class ExactJsonConverter extends JsonConverter {
         Map<String, Object> withDefaults = new HashMap<>(configs);
         withDefaults.putIfAbsent("replace.null.with.default", "false");
         super.configure(withDefaults);
+        remember(withDefaults);
+    }
+
+    private void remember(Map<String, Object> configs) {
+        schemasEnabled = !"false".equalsIgnoreCase(String.valueOf(configs.getOrDefault("schemas.enable", "true")))
+                && "false".equalsIgnoreCase(String.valueOf(configs.get("replace.null.with.default")))
+                && "BASE64".equalsIgnoreCase(String.valueOf(configs.getOrDefault("decimal.format", "BASE64")));
     }
 
     @Override
     public SchemaAndValue toConnectData(String topic, byte[] value) {
+        if (value != null && schemasEnabled) {
+            SchemaAndValue fast = envelopes.read(value);
+            if (fast != null) {
+                return fast;
+            }
+        }
+        SchemaAndValue result = reference(topic, value);
+        if (value != null && schemasEnabled) {
+            envelopes.remember(value, result.schema());
+        }
+        return result;
+    }
+
+    /** Kafka's JsonConverter, with the floats it loses restored: the reference for every value. */
+    SchemaAndValue reference(String topic, byte[] value) {
         SchemaAndValue result = super.toConnectData(topic, value);
         if (value == null || result.schema() == null || result.value() == null || !hasFloat(result.schema())
                 || !mayHoldNonFinite(value)) {
