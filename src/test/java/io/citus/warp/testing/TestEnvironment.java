@@ -1,6 +1,7 @@
 package io.citus.warp.testing;
 
 import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.embedded.Closeables;
 import io.citus.warp.embedded.ConnectWorker;
 import io.citus.warp.embedded.LocalPostgres;
 import org.slf4j.Logger;
@@ -102,19 +103,6 @@ public final class TestEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(worker);
-        closeQuietly(kafka);
-        closeQuietly(source);
-        closeQuietly(target);
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            if (resource != null) {
-                resource.close();
-            }
-        } catch (Exception e) {
-            LOG.warn("could not close {}", resource, e);
-        }
+        Closeables.closeAll(worker, kafka, source, target);
     }
 }

@@ -1,6 +1,7 @@
 package io.citus.warp.bench;
 
 import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.embedded.Closeables;
 import io.citus.warp.embedded.ConnectWorker;
 import io.citus.warp.embedded.KafkaBroker;
 import io.citus.warp.embedded.LocalPostgres;
@@ -225,19 +226,6 @@ public final class BenchEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(worker);
-        closeQuietly(kafka);
-        closeQuietly(source);
-        closeQuietly(embeddedTarget);
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            if (resource != null) {
-                resource.close();
-            }
-        } catch (Exception e) {
-            LOG.warn("could not close {}", resource, e);
-        }
+        Closeables.closeAll(worker, kafka, source, embeddedTarget);
     }
 }
