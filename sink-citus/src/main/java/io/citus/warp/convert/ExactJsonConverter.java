@@ -11,7 +11,9 @@ import org.apache.kafka.connect.json.JsonConverter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +50,7 @@ public class ExactJsonConverter extends JsonConverter {
         withDefaults.putIfAbsent("replace.null.with.default", "false");
         super.configure(withDefaults, isKey);
         remember(withDefaults);
+        configurePayloadWriter(withDefaults, isKey);
     }
 
     @Override
@@ -56,6 +59,71 @@ public class ExactJsonConverter extends JsonConverter {
         withDefaults.putIfAbsent("replace.null.with.default", "false");
         super.configure(withDefaults);
         remember(withDefaults);
+    }
+
+    /**
+     * Writing: JsonConverter serialises the whole schema tree into every record, which took most of the
+     * source task's CPU. The schema's JSON is the same for every record of a table, so it is serialised
+     * once per schema and the record is {@code {"schema":<cached>,"payload":<payload>}}, the payload
+     * written by JsonConverter itself (schemas disabled, same settings).
+     */
+    private JsonConverter payloadWriter;
+    private final Map<Schema, byte[]> envelopePrefixes = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Schema, byte[]> eldest) {
+            return size() > 512;
+        }
+    };
+    private Schema lastWrittenSchema;
+    private byte[] lastPrefix;
+
+    @Override
+    public byte[] fromConnectData(String topic, Schema schema, Object value) {
+        if (payloadWriter == null || schema == null) {
+            return super.fromConnectData(topic, schema, value);
+        }
+        byte[] payload = payloadWriter.fromConnectData(topic, schema, value);
+        if (payload == null) {
+            return super.fromConnectData(topic, schema, value);
+        }
+        byte[] prefix = envelopePrefix(schema);
+        byte[] record = Arrays.copyOf(prefix, prefix.length + payload.length + 1);
+        System.arraycopy(payload, 0, record, prefix.length, payload.length);
+        record[record.length - 1] = '}';
+        return record;
+    }
+
+    private synchronized byte[] envelopePrefix(Schema schema) {
+        if (schema == lastWrittenSchema) {
+            return lastPrefix;
+        }
+        byte[] prefix = envelopePrefixes.computeIfAbsent(schema, s -> {
+            try {
+                byte[] json = JSON.writeValueAsBytes(asJsonSchema(s));
+                byte[] head = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
+                byte[] tail = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
+                byte[] out = Arrays.copyOf(head, head.length + json.length + tail.length);
+                System.arraycopy(json, 0, out, head.length, json.length);
+                System.arraycopy(tail, 0, out, head.length + json.length, tail.length);
+                return out;
+            } catch (IOException e) {
+                throw new DataException("cannot serialise schema " + s, e);
+            }
+        });
+        lastWrittenSchema = schema;
+        lastPrefix = prefix;
+        return prefix;
+    }
+
+    private void configurePayloadWriter(Map<String, Object> configs, boolean isKey) {
+        if (!schemasEnabled) {
+            payloadWriter = null;
+            return;
+        }
+        Map<String, Object> payloadOnly = new HashMap<>(configs);
+        payloadOnly.put("schemas.enable", "false");
+        payloadWriter = new JsonConverter();
+        payloadWriter.configure(payloadOnly, isKey);
     }
 
     private void remember(Map<String, Object> configs) {

@@ -57,12 +57,18 @@ class EnvelopeReaderTest {
         ExactJsonConverter reader = new ExactJsonConverter();
         reader.configure(Map.of("schemas.enable", "true"), false);
         EnvelopeReader fast = new EnvelopeReader();
+        org.apache.kafka.connect.json.JsonConverter plainWriter = new org.apache.kafka.connect.json.JsonConverter();
+        plainWriter.configure(Map.of("schemas.enable", "true", "replace.null.with.default", "false"), false);
         Random random = new Random(7);
         for (int i = 0; i < 2000; i++) {
             Struct envelope = new Struct(ENVELOPE).put("after", randomRow(random)).put("op", "c")
                     .put("before", random.nextBoolean() ? null : randomRow(random));
             byte[] bytes = writer.fromConnectData("t", ENVELOPE, envelope);
             SchemaAndValue reference = reader.reference("t", bytes);
+            // The cached-schema writer's record reads the same as JsonConverter's own record of the same row.
+            SchemaAndValue plain = reader.reference("t", plainWriter.fromConnectData("t", ENVELOPE, envelope));
+            assertEquals(plain.schema(), reference.schema());
+            assertSameRow((Struct) plain.value(), (Struct) reference.value(), i);
             if (i == 0) {
                 assertNull(fast.read(bytes), "an unknown schema takes the reference path");
                 fast.remember(bytes, reference.schema());
