@@ -48,7 +48,7 @@ class WarpOnCitusTest {
                 assertEquals(Warp.OK, code, out + "\n" + err);
 
                 try (Connection c = citus.connect()) {
-                    assertEquals("h|tenant_id", Sql.one(c, "SELECT partmethod || '|' || column_to_column_name(logicalrelid, partkey)"
+                    assertEquals("h|tenant_id", Sql.one(c, "SELECT partmethod::text || '|' || column_to_column_name(logicalrelid, partkey)"
                             + " FROM pg_dist_partition WHERE logicalrelid = '" + s + ".orders'::regclass"));
                     assertEquals("n", Sql.one(c, "SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = '"
                             + s + ".countries'::regclass"));
