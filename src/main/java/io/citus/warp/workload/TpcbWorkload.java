@@ -58,39 +58,58 @@ public final class TpcbWorkload {
         }
     }
 
+    /** The statements of a TPC-B transaction, prepared once per connection rather than per transaction. */
+    private static final class Statements implements AutoCloseable {
+        final Connection connection;
+        final PreparedStatement account;
+        final PreparedStatement teller;
+        final PreparedStatement branch;
+        final PreparedStatement history;
+
+        Statements(Connection c) throws SQLException {
+            connection = c;
+            account = c.prepareStatement("UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?");
+            teller = c.prepareStatement("UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?");
+            branch = c.prepareStatement("UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?");
+            history = c.prepareStatement("INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, now())");
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement ps : new PreparedStatement[] {account, teller, branch, history}) {
+                ps.close();
+            }
+        }
+    }
+
     /** One TPC-B transaction on an autocommit-off connection; returns the delta applied. */
-    public int transaction(Connection c) throws SQLException {
+    private int transaction(Statements st) throws SQLException {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         int aid = 1 + r.nextInt(accounts);
         int bid = 1 + (aid - 1) / (accounts / branches);
         int tid = (bid - 1) * TELLERS_PER_BRANCH + 1 + r.nextInt(TELLERS_PER_BRANCH);
         int delta = r.nextInt(-5000, 5001);
         try {
-            update(c, "UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?", delta, aid);
-            update(c, "UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?", delta, tid);
-            update(c, "UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?", delta, bid);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, now())")) {
-                ps.setInt(1, tid);
-                ps.setInt(2, bid);
-                ps.setInt(3, aid);
-                ps.setInt(4, delta);
-                ps.executeUpdate();
-            }
-            c.commit();
+            update(st.account, delta, aid);
+            update(st.teller, delta, tid);
+            update(st.branch, delta, bid);
+            st.history.setInt(1, tid);
+            st.history.setInt(2, bid);
+            st.history.setInt(3, aid);
+            st.history.setInt(4, delta);
+            st.history.executeUpdate();
+            st.connection.commit();
             return delta;
         } catch (SQLException e) {
-            c.rollback();
+            st.connection.rollback();
             throw e;
         }
     }
 
-    private static void update(Connection c, String sql, int delta, int key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, delta);
-            ps.setInt(2, key);
-            ps.executeUpdate();
-        }
+    private static void update(PreparedStatement ps, int delta, int key) throws SQLException {
+        ps.setInt(1, delta);
+        ps.setInt(2, key);
+        ps.executeUpdate();
     }
 
     /** The three balance sums read in one statement (one snapshot). */
@@ -111,7 +130,7 @@ public final class TpcbWorkload {
     public long run(Supplier<Connection> connections, Supplier<Boolean> stop, int perSecond) throws SQLException, InterruptedException {
         long done = 0;
         long start = System.nanoTime();
-        try (Connection c = connections.get()) {
+        try (Connection c = connections.get(); Statements st = new Statements(c)) {
             c.setAutoCommit(false);
             while (!stop.get()) {
                 if (perSecond > 0) {
@@ -121,7 +140,7 @@ public final class TpcbWorkload {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                 }
-                transaction(c);
+                transaction(st);
                 done++;
             }
         }

@@ -63,14 +63,14 @@ class CitusTransactionalApplyTest {
             m.deploySource(TpcbWorkload.TABLES);
             m.deploySink(TpcbWorkload.TABLES, Map.of("schema.mapping", "public=" + s));
             String[] compare = {"pgbench_branches", "bid", "pgbench_tellers", "tid", "pgbench_accounts", "aid", "pgbench_history", "hid"};
-            awaitEqual(m, s, compare);
+            TableDigest.awaitEqualInSchema(m, WAIT, s, compare);
 
             AtomicBoolean stop = new AtomicBoolean();
             List<String> violations = new ArrayList<>();
             long[] samples = {0};
             CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return tpcb.run(() -> open(m), stop::get, 150);
+                    return tpcb.run(m::openSource, stop::get, 150);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -108,7 +108,7 @@ class CitusTransactionalApplyTest {
             assertTrue(transactions > 300, "the load ran: " + transactions);
             assertTrue(samples[0] > 20, "the reader sampled: " + samples[0]);
             assertEquals(List.of(), violations, "a reader of a Citus shard saw a branch's balances disagree");
-            awaitEqual(m, s, compare);
+            TableDigest.awaitEqualInSchema(m, WAIT, s, compare);
             try (Connection dst = m.target(); PreparedStatement ps = dst.prepareStatement(
                     "SELECT transactions FROM warp.sink_progress WHERE stream = ?")) {
                 ps.setString(1, m.sinkConnector());
@@ -122,29 +122,5 @@ class CitusTransactionalApplyTest {
         }
     }
 
-    /** Source tables live in public, target tables in the test's schema: compare row text across the two. */
-    private static void awaitEqual(Migration m, String schema, String[] tablesOrderedBy) {
-        io.citus.warp.testing.Eventually.await(WAIT, "Citus target equal to the source", () -> {
-            try (Connection src = m.source(); Connection dst = m.target()) {
-                for (int i = 0; i < tablesOrderedBy.length; i += 2) {
-                    String table = tablesOrderedBy[i];
-                    String order = tablesOrderedBy[i + 1];
-                    String expected = TableDigest.digest(src, "public." + table, order);
-                    String actual = TableDigest.digest(dst, schema + "." + table, order);
-                    if (!expected.equals(actual)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        });
-    }
 
-    private static Connection open(Migration m) {
-        try {
-            return m.source();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

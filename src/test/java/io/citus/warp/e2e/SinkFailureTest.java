@@ -74,7 +74,7 @@ class SinkFailureTest {
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Long> load = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return tpcb.run(() -> open(m), stop::get, 200);
+                    return tpcb.run(m::openSource, stop::get, 200);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -101,11 +101,4 @@ class SinkFailureTest {
         }
     }
 
-    private static Connection open(Migration m) {
-        try {
-            return m.source();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

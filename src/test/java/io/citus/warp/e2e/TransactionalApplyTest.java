@@ -65,7 +65,7 @@ class TransactionalApplyTest {
             try {
                 List<Future<Long>> writers = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
-                    writers.add(pool.submit(() -> tpcb.run(() -> open(m, true), stop::get, 150)));
+                    writers.add(pool.submit(() -> tpcb.run(m::openSource, stop::get, 150)));
                 }
                 Future<?> reader = pool.submit(() -> {
                     try (Connection dst = m.target()) {
@@ -169,7 +169,7 @@ class TransactionalApplyTest {
 
     private static long runLoad(TpcbWorkload tpcb, Migration m, Duration duration) throws Exception {
         long until = System.nanoTime() + duration.toNanos();
-        return tpcb.run(() -> open(m, true), () -> System.nanoTime() > until, 200);
+        return tpcb.run(m::openSource, () -> System.nanoTime() > until, 200);
     }
 
     /** The target's trigger saw each streamed history row inserted once, and the sink counted each source transaction once. */
@@ -184,11 +184,4 @@ class TransactionalApplyTest {
         }
     }
 
-    private static Connection open(Migration m, boolean source) {
-        try {
-            return source ? m.source() : m.target();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -91,6 +91,15 @@ public final class Migration implements AutoCloseable {
         return env.source().connect(sourceDatabase);
     }
 
+    /** A source connection for suppliers (a workload's connection factory); failures become unchecked. */
+    public Connection openSource() {
+        try {
+            return source();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the source database " + sourceDatabase, e);
+        }
+    }
+
     public Connection target() throws SQLException {
         return citus != null ? citus.connect() : env.target().connect(targetDatabase);
     }

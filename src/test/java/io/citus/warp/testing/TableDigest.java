@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Compares tables by the text form of their rows (PostgreSQL's own output functions), never by
@@ -40,12 +41,21 @@ public final class TableDigest {
 
     /** Waits until every table has the same digest on target as on source (the source must be quiet). */
     public static void awaitEqual(Migration m, Duration timeout, String... tablesOrderedBy) {
+        awaitEqual(m, timeout, UnaryOperator.identity(), tablesOrderedBy);
+    }
+
+    /** The same, for targets whose tables sit in another schema (the sink's schema.mapping). */
+    public static void awaitEqualInSchema(Migration m, Duration timeout, String targetSchema, String... tablesOrderedBy) {
+        awaitEqual(m, timeout, table -> targetSchema + "." + table, tablesOrderedBy);
+    }
+
+    private static void awaitEqual(Migration m, Duration timeout, UnaryOperator<String> onTarget, String... tablesOrderedBy) {
         try {
-            awaitDigests(m, timeout, tablesOrderedBy);
+            awaitDigests(m, timeout, onTarget, tablesOrderedBy);
         } catch (AssertionError timedOut) {
             for (int i = 0; i < tablesOrderedBy.length; i += 2) {
                 try {
-                    assertEqual(m, tablesOrderedBy[i], tablesOrderedBy[i + 1]);
+                    assertEqual(m, tablesOrderedBy[i], onTarget.apply(tablesOrderedBy[i]), tablesOrderedBy[i + 1]);
                 } catch (SQLException e) {
                     timedOut.addSuppressed(e);
                 }
@@ -54,13 +64,13 @@ public final class TableDigest {
         }
     }
 
-    private static void awaitDigests(Migration m, Duration timeout, String... tablesOrderedBy) {
+    private static void awaitDigests(Migration m, Duration timeout, UnaryOperator<String> onTarget, String... tablesOrderedBy) {
         Eventually.await(timeout, "target equal to source for " + String.join(", ", tablesOrderedBy), () -> {
             try (Connection src = m.source(); Connection dst = m.target()) {
                 for (int i = 0; i < tablesOrderedBy.length; i += 2) {
                     String table = tablesOrderedBy[i];
                     String order = tablesOrderedBy[i + 1];
-                    if (!digest(src, table, order).equals(digest(dst, table, order))) {
+                    if (!digest(src, table, order).equals(digest(dst, onTarget.apply(table), order))) {
                         return false;
                     }
                 }
@@ -70,9 +80,13 @@ public final class TableDigest {
     }
 
     public static void assertEqual(Migration m, String table, String orderBy) throws SQLException {
+        assertEqual(m, table, table, orderBy);
+    }
+
+    private static void assertEqual(Migration m, String table, String targetTable, String orderBy) throws SQLException {
         try (Connection src = m.source(); Connection dst = m.target()) {
             List<String> expected = rows(src, table, orderBy);
-            List<String> actual = rows(dst, table, orderBy);
+            List<String> actual = rows(dst, targetTable, orderBy);
             if (!expected.equals(actual)) {
                 throw new AssertionError("table " + table + " differs between source and target\nsource: " + expected
                         + "\ntarget: " + actual);

@@ -127,14 +127,7 @@ public final class CitusSinkTask extends SinkTask {
             return false;
         }
         boolean seeked = false;
-        Optional<Progress> stored;
-        try {
-            progress.ensureTables(session.connection());
-            stored = progress.load(session.connection());
-        } catch (SQLException e) {
-            session.discard();
-            throw new ApplyException(ErrorKind.of(e), "cannot read the sink's progress from the target: " + e.getMessage(), e);
-        }
+        Optional<Progress> stored = storedProgress();
         appliedCommitLsn = stored.map(Progress::commitLsn).orElse(-1L);
         for (TopicPartition tp : context.assignment()) {
             ingested.remove(tp);
@@ -204,17 +197,22 @@ public final class CitusSinkTask extends SinkTask {
      * The progress row committed with it says; transactions at or below it are then skipped.
      */
     private void reloadAppliedPosition() {
+        storedProgress().ifPresent(p -> {
+            if (p.commitLsn() > appliedCommitLsn) {
+                LOG.info("the last group was committed before the connection was lost (commit LSN {}); not applying it again",
+                        Lsn.format(p.commitLsn()));
+                appliedCommitLsn = p.commitLsn();
+                acknowledge(p.kafka());
+            }
+        });
+        verifyProgress = false;
+    }
+
+    /** This stream's row in the progress table on the target (creating the tables on first use). */
+    private Optional<Progress> storedProgress() {
         try {
-            Optional<Progress> stored = progress.load(session.connection());
-            stored.ifPresent(p -> {
-                if (p.commitLsn() > appliedCommitLsn) {
-                    LOG.info("the last group was committed before the connection was lost (commit LSN {}); not applying it again",
-                            Lsn.format(p.commitLsn()));
-                    appliedCommitLsn = p.commitLsn();
-                    acknowledge(p.kafka());
-                }
-            });
-            verifyProgress = false;
+            progress.ensureTables(session.connection());
+            return progress.load(session.connection());
         } catch (SQLException e) {
             session.discard();
             throw new ApplyException(ErrorKind.of(e), "cannot read the sink's progress from the target: " + e.getMessage(), e);
