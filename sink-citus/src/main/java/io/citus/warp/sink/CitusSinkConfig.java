@@ -27,6 +27,7 @@ public final class CitusSinkConfig extends AbstractConfig {
     public static final String SCHEMA_MAPPING = "schema.mapping";
     public static final String TABLE_MAPPING = "table.mapping";
     public static final String GROUP_MAX_CHANGES = "apply.group.max.changes";
+    public static final String TRANSACTION_BUFFER_CHANGES = "apply.transaction.buffer.changes";
     public static final String PROGRESS_SCHEMA = "progress.schema";
     public static final String PROGRESS_STREAM = "progress.stream";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
@@ -82,6 +83,12 @@ public final class CitusSinkConfig extends AbstractConfig {
                     "Consecutive source transactions are committed together on the target (group commit) up to this many "
                             + "row changes; one source transaction is never split, however large.",
                     APPLY_GROUP, 1, Width.SHORT, "Group commit size")
+            .define(TRANSACTION_BUFFER_CHANGES, Type.INT, 20_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Changes of one open source transaction held in memory. A larger transaction is written in parts of "
+                            + "this many changes into one target transaction that stays open until the source transaction's "
+                            + "END and commits with it, so memory stays bounded whatever the transaction's size (markers "
+                            + "mode only; see docs/guarantees.md).",
+                    APPLY_GROUP, 4, Width.SHORT, "Transaction buffer")
             .define(PROGRESS_SCHEMA, Type.STRING, "warp", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Target schema of the sink's progress tables (sink_progress, snapshot_progress).",
                     APPLY_GROUP, 2, Width.SHORT, "Progress schema")
@@ -152,6 +159,10 @@ public final class CitusSinkConfig extends AbstractConfig {
     public String stream(String connectorName) {
         String s = getString(PROGRESS_STREAM);
         return s == null || s.isBlank() ? connectorName : s;
+    }
+
+    public int transactionBufferChanges() {
+        return getInt(TRANSACTION_BUFFER_CHANGES);
     }
 
     public long retryTimeoutMs() {

@@ -1,22 +1,21 @@
 package io.citus.warp.sink;
 
-import io.citus.warp.sink.apply.GroupApplier;
 import io.citus.warp.sink.apply.RowEncoder;
-import io.citus.warp.sink.apply.SnapshotLoader;
+import io.citus.warp.sink.apply.TargetApplier;
 import io.citus.warp.sink.apply.TargetSession;
 import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
-import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.ChangeEventDecoder;
 import io.citus.warp.sink.event.KafkaPosition;
+import io.citus.warp.sink.event.LogicalMessage;
 import io.citus.warp.sink.event.Lsn;
 import io.citus.warp.sink.event.MalformedEventException;
+import io.citus.warp.sink.event.StreamElement;
 import io.citus.warp.sink.metrics.SinkMetrics;
 import io.citus.warp.sink.progress.Progress;
 import io.citus.warp.sink.progress.ProgressStore;
-import io.citus.warp.sink.txn.PositionAdvance;
-import io.citus.warp.sink.txn.SnapshotRow;
-import io.citus.warp.sink.txn.SourceTransaction;
+import io.citus.warp.sink.queue.ApplyQueue;
+import io.citus.warp.sink.txn.Rewind;
 import io.citus.warp.sink.txn.StreamOrderException;
 import io.citus.warp.sink.txn.TransactionAssembler;
 import io.citus.warp.sink.txn.WorkUnit;
@@ -31,17 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the ordered change stream, reassembles source transactions and applies them in commit order.
+ * The Connect adapter of the sink: decodes records, feeds the {@link TransactionAssembler}, hands complete
+ * units to the {@link ApplyQueue} and reports committed offsets.
  *
  * <p>Exactly once: the target's progress table (written in the same transaction as the changes) holds
  * the last applied Kafka offset and source commit LSN. On assignment the task seeks to the record after
@@ -57,22 +53,19 @@ public final class CitusSinkTask extends SinkTask {
     /** Set after a transient failure: the progress table tells whether the failed COMMIT took effect. */
     private boolean verifyProgress;
     private ProgressStore progress;
-    private GroupApplier groups;
-    private SnapshotLoader snapshots;
     private SinkMetrics metrics;
     private final ChangeEventDecoder decoder = new ChangeEventDecoder();
     private TransactionAssembler assembler;
+    private ApplyQueue queue;
 
-    /** Complete units not yet applied, in stream order. */
-    private final Deque<WorkUnit> pending = new ArrayDeque<>();
-    /** Last offset fed to the assembler (records up to it are buffered or applied). */
+    /** Last offset fed to the assembler (records up to it are queued or applied). */
     private final Map<TopicPartition, Long> ingested = new HashMap<>();
     /** Last offset whose effects are committed on the target (or that carried nothing to apply). */
     private final Map<TopicPartition, Long> applied = new HashMap<>();
+    /** After a rewind: records are ignored until the one at this offset arrives again (-1: none pending). */
+    private long rewindTo = -1;
     private boolean positioned;
-    private long appliedCommitLsn = -1;
     private long retryDeadline = -1;
-    private long duplicatesInRun;
 
     @Override
     public String version() {
@@ -93,9 +86,19 @@ public final class CitusSinkTask extends SinkTask {
         }
         PgText text = new PgText(config.placeholder(), config.timetzAsUtc());
         RowEncoder encoder = new RowEncoder(text, config.keylessTables());
-        groups = new GroupApplier(session, encoder, progress, this::committed);
-        snapshots = new SnapshotLoader(session, encoder, progress, this::committed);
-        assembler = new TransactionAssembler(config.boundaries());
+        queue = new ApplyQueue(new TargetApplier(session, encoder, progress, this::committed), config.groupMaxChanges(),
+                new ApplyQueue.Listener() {
+                    @Override
+                    public void acknowledged(KafkaPosition position) {
+                        acknowledge(position);
+                    }
+
+                    @Override
+                    public void duplicateSkipped() {
+                        metrics.duplicateSkipped();
+                    }
+                });
+        assembler = new TransactionAssembler(config.boundaries(), config.transactionBufferChanges());
         LOG.info("Citus sink task for stream '{}' started (target {}, transaction boundaries {})", stream, config.url(),
                 config.boundaries());
     }
@@ -128,7 +131,6 @@ public final class CitusSinkTask extends SinkTask {
         }
         boolean seeked = false;
         Optional<Progress> stored = storedProgress();
-        appliedCommitLsn = stored.map(Progress::commitLsn).orElse(-1L);
         for (TopicPartition tp : context.assignment()) {
             ingested.remove(tp);
             applied.remove(tp);
@@ -140,13 +142,14 @@ public final class CitusSinkTask extends SinkTask {
                 ingested.put(tp, offset);
                 applied.put(tp, offset);
                 LOG.info("stream '{}' resumes after Kafka {} (last applied commit LSN {})", stream, stored.get().kafka(),
-                        appliedCommitLsn < 0 ? "-" : Lsn.format(appliedCommitLsn));
+                        stored.get().commitLsn() < 0 ? "-" : Lsn.format(stored.get().commitLsn()));
             } else {
                 LOG.info("stream '{}' has no progress on the target for {}; starting from the consumer's position", stream, tp);
             }
         }
         assembler.reset();
-        pending.clear();
+        queue.reset(stored.map(Progress::commitLsn).orElse(-1L));
+        rewindTo = -1;
         positioned = true;
         return seeked;
     }
@@ -159,22 +162,16 @@ public final class CitusSinkTask extends SinkTask {
                 return;
             }
             for (SinkRecord record : records) {
-                TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-                long offset = record.originalKafkaOffset();
-                Long last = ingested.get(tp);
-                if (last != null && offset <= last) {
-                    continue; // delivered again after a retry or rewind; already buffered or applied
-                }
-                ingested.put(tp, offset);
-                pending.addAll(assembler.accept(decoder.decode(record)));
+                ingest(record);
             }
             if (verifyProgress) {
                 reloadAppliedPosition();
             }
-            applyPending();
+            queue.drain();
             retryDeadline = -1;
             metrics.maybeLogSummary(stream);
         } catch (ApplyException e) {
+            rewindIfAsked();
             if (!e.isTransient()) {
                 throw new ConnectException(e.getMessage(), e);
             }
@@ -184,6 +181,7 @@ public final class CitusSinkTask extends SinkTask {
         } catch (ConnectException e) {
             throw e;
         } catch (RuntimeException e) {
+            rewindIfAsked();
             if (!session.connectionLost()) {
                 throw e;
             }
@@ -192,16 +190,59 @@ public final class CitusSinkTask extends SinkTask {
         }
     }
 
+    private void ingest(SinkRecord record) {
+        TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+        long offset = record.originalKafkaOffset();
+        if (rewindTo >= 0) {
+            if (offset != rewindTo) {
+                return; // polled before the rewind's seek took effect; it arrives again in order
+            }
+            rewindTo = -1;
+        }
+        Long last = ingested.get(tp);
+        if (last != null && offset <= last) {
+            return; // delivered again after a retry or rewind; already queued or applied
+        }
+        ingested.put(tp, offset);
+        StreamElement element = decoder.decode(record);
+        if (element instanceof LogicalMessage) {
+            metrics.logicalMessageSkipped();
+        }
+        for (WorkUnit unit : assembler.accept(element)) {
+            queue.add(unit);
+            if (unit instanceof Rewind rewind) {
+                LOG.info("{}; reading it again from Kafka {}", rewind.reason(), rewind.to());
+                seek(rewind.to());
+            }
+        }
+    }
+
+    /** Reads the stream again from {@code to}: records before it are applied, records after it are not. */
+    private void seek(KafkaPosition to) {
+        TopicPartition tp = new TopicPartition(to.topic(), to.partition());
+        context.offset(tp, to.offset());
+        ingested.put(tp, to.offset() - 1);
+        rewindTo = to.offset();
+    }
+
+    /** After losing a streamed transaction's open target transaction, read that transaction again. */
+    private void rewindIfAsked() {
+        queue.takeRewind().ifPresent(to -> {
+            assembler.reset();
+            seek(to);
+        });
+    }
+
     /**
      * After a lost connection the outcome of the last COMMIT is unknown: it may have been applied.
      * The progress row committed with it says; transactions at or below it are then skipped.
      */
     private void reloadAppliedPosition() {
         storedProgress().ifPresent(p -> {
-            if (p.commitLsn() > appliedCommitLsn) {
+            if (p.commitLsn() > queue.appliedCommitLsn()) {
                 LOG.info("the last group was committed before the connection was lost (commit LSN {}); not applying it again",
                         Lsn.format(p.commitLsn()));
-                appliedCommitLsn = p.commitLsn();
+                queue.applied(p.commitLsn());
                 acknowledge(p.kafka());
             }
         });
@@ -235,103 +276,10 @@ public final class CitusSinkTask extends SinkTask {
         throw new RetriableException(e.getMessage(), e);
     }
 
-    /** Applies every complete unit: runs of snapshot rows as bulk loads, runs of transactions as groups. */
-    private void applyPending() {
-        while (!pending.isEmpty()) {
-            WorkUnit head = pending.peekFirst();
-            if (head instanceof PositionAdvance advance) {
-                pending.pollFirst();
-                acknowledge(advance.last());
-            } else if (head instanceof SnapshotRow) {
-                List<ChangeEvent> rows = new ArrayList<>();
-                KafkaPosition end = null;
-                while (!pending.isEmpty() && !(pending.peekFirst() instanceof SourceTransaction)) {
-                    WorkUnit unit = pending.peekFirst();
-                    if (unit instanceof SnapshotRow row) {
-                        rows.add(row.event());
-                    }
-                    end = unit.last();
-                    pending.pollFirst();
-                }
-                try {
-                    snapshots.apply(rows, end);
-                } catch (RuntimeException e) {
-                    restore(rows, end);
-                    throw e;
-                }
-            } else {
-                applyTransactions();
-            }
-        }
-    }
-
-    /** Puts a failed snapshot run back at the head of the queue, to be retried as it was. */
-    private void restore(List<ChangeEvent> rows, KafkaPosition end) {
-        Deque<WorkUnit> back = new ArrayDeque<>();
-        rows.forEach(r -> back.add(new SnapshotRow(r)));
-        back.add(new PositionAdvance(end, "end of snapshot run"));
-        while (!back.isEmpty()) {
-            pending.addFirst(back.pollLast());
-        }
-    }
-
-    private void applyTransactions() {
-        List<SourceTransaction> group = new ArrayList<>();
-        long changes = 0;
-        KafkaPosition end = null;
-        while (!pending.isEmpty() && !(pending.peekFirst() instanceof SnapshotRow)) {
-            WorkUnit unit = pending.peekFirst();
-            if (unit instanceof SourceTransaction tx) {
-                if (tx.commitLsn() <= appliedCommitLsn) {
-                    duplicatesInRun++;
-                    metrics.duplicateSkipped();
-                } else {
-                    if (!group.isEmpty() && changes + tx.events().size() > config.groupMaxChanges()) {
-                        break;
-                    }
-                    group.add(tx);
-                    changes += tx.events().size();
-                }
-            }
-            end = unit.last();
-            pending.pollFirst();
-        }
-        // Logged once per run of re-sent transactions, when the first new one follows it.
-        if (duplicatesInRun > 0 && !group.isEmpty()) {
-            LOG.info("skipped {} source transaction(s) already applied on the target (commit LSN up to {}); the source "
-                    + "connector sent them again", duplicatesInRun, Lsn.format(appliedCommitLsn));
-            duplicatesInRun = 0;
-        }
-        if (group.isEmpty()) {
-            if (end != null) {
-                acknowledge(end);
-            }
-            return;
-        }
-        try {
-            groups.apply(group, end);
-        } catch (RuntimeException e) {
-            // Put back what was not committed (committed() already moved the position past the rest).
-            List<WorkUnit> back = new ArrayList<>();
-            for (SourceTransaction tx : group) {
-                if (tx.commitLsn() > appliedCommitLsn) {
-                    back.add(tx);
-                }
-            }
-            back.add(new PositionAdvance(end, "end of group"));
-            for (int i = back.size() - 1; i >= 0; i--) {
-                pending.addFirst(back.get(i));
-            }
-            throw e;
-        }
-    }
-
     /** Called by the appliers after each target commit. */
     private void committed(KafkaPosition position, int transactions, long changes, long commitLsn, long commitTsMs) {
         acknowledge(position);
-        if (commitLsn > appliedCommitLsn) {
-            appliedCommitLsn = commitLsn;
-        }
+        queue.applied(commitLsn);
         metrics.transactionsApplied(transactions, changes, commitLsn, commitTsMs);
     }
 
@@ -359,7 +307,8 @@ public final class CitusSinkTask extends SinkTask {
             applied.remove(tp);
         }
         assembler.reset();
-        pending.clear();
+        queue.reset(queue.appliedCommitLsn());
+        rewindTo = -1;
         positioned = false;
     }
 

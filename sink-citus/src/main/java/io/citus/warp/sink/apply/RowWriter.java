@@ -26,7 +26,7 @@ import java.util.Set;
  * deletes with bind parameters, TRUNCATE, and COPY for bulk loads. Batches are per statement shape
  * (table, operation, column set); callers decide the order.
  */
-final class RowWriter {
+final class RowWriter implements TableWrites {
     private static final Logger LOG = LoggerFactory.getLogger(RowWriter.class);
     private static final int COPY_CHUNK_CHARS = 1 << 20;
 
@@ -41,7 +41,8 @@ final class RowWriter {
     }
 
     /** INSERT ... ON CONFLICT DO UPDATE for complete rows. */
-    void upsert(TargetTable table, List<EncodedRow> rows) throws SQLException {
+    @Override
+    public void upsert(TargetTable table, List<EncodedRow> rows) throws SQLException {
         for (Map.Entry<List<String>, List<EncodedRow>> shape : byColumns(rows).entrySet()) {
             List<String> columns = shape.getKey();
             PreparedStatement ps = statements.get(SqlText.upsert(table, columns));
@@ -60,7 +61,8 @@ final class RowWriter {
      * UPDATE of the columns each row has (a partial row leaves unchanged-TOAST columns alone), matched on
      * {@code where}. Returns the rows each update touched, in the order of {@code rows}.
      */
-    int[] update(TargetTable table, List<EncodedRow> rows, List<String> where) throws SQLException {
+    @Override
+    public int[] update(TargetTable table, List<EncodedRow> rows, List<String> where) throws SQLException {
         int[] counts = new int[rows.size()];
         Map<List<String>, List<Integer>> bySet = new LinkedHashMap<>();
         for (int r = 0; r < rows.size(); r++) {
@@ -106,7 +108,8 @@ final class RowWriter {
      * with a routing hint first goes to that one shard; rows not found there (the hint was a placeholder)
      * and rows without a hint are deleted by key alone, which Citus sends to every shard.
      */
-    void delete(TargetTable table, List<String> keyColumns, List<KeyedDelete> deletes) throws SQLException {
+    @Override
+    public void delete(TargetTable table, List<String> keyColumns, List<KeyedDelete> deletes) throws SQLException {
         String dist = table.distributionColumn();
         boolean routable = table.isDistributed() && dist != null && !keyColumns.contains(dist);
         List<KeyedDelete> byKeyOnly = new ArrayList<>();
@@ -148,6 +151,23 @@ final class RowWriter {
             ps.addBatch();
         }
         ps.executeBatch();
+    }
+
+    @Override
+    public Map<String, String> read(TargetTable table, List<String> where, List<String> values, List<String> columns)
+            throws SQLException {
+        PreparedStatement ps = statements.get(SqlText.selectText(table, columns, where));
+        bindAll(ps, 1, values);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                row.put(columns.get(i), rs.getString(i + 1));
+            }
+            return row;
+        }
     }
 
     /** A plain INSERT (tables without primary key: nothing to conflict on). */

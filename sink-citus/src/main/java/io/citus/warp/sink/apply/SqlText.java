@@ -71,6 +71,12 @@ final class SqlText {
                 + " WHERE " + equalities(whereColumns);
     }
 
+    /** The text form of {@code columns} of the row matched by {@code whereColumns} (values round-trip exactly as text). */
+    static String selectText(TargetTable table, List<String> columns, List<String> whereColumns) {
+        return "SELECT " + columns.stream().map(c -> quote(c) + "::text").collect(Collectors.joining(", "))
+                + " FROM " + qualified(table.id()) + " WHERE " + equalities(whereColumns);
+    }
+
     static String delete(TargetTable table, List<String> whereColumns) {
         return "DELETE FROM " + qualified(table.id()) + " WHERE " + equalities(whereColumns);
     }

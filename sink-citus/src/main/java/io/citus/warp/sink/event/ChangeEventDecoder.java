@@ -17,6 +17,8 @@ public final class ChangeEventDecoder {
     static final String HEARTBEAT_KEY = "io.debezium.connector.common.ServerNameKey";
     static final String HEARTBEAT_VALUE = "io.debezium.connector.common.Heartbeat";
     static final String TRANSACTION_KEY = "io.debezium.connector.common.TransactionMetadataKey";
+    /** Debezium's op code for a logical decoding message ({@code pg_logical_emit_message}). */
+    static final String MESSAGE_OP = "m";
 
     public StreamElement decode(SinkRecord record) {
         KafkaPosition kafka = new KafkaPosition(record.originalTopic(), record.originalKafkaPartition(),
@@ -38,6 +40,9 @@ public final class ChangeEventDecoder {
         }
         if (TRANSACTION_KEY.equals(keySchemaName) || (valueSchema.field("status") != null && valueSchema.field("event_count") != null)) {
             return decodeMarker(kafka, struct);
+        }
+        if (valueSchema.field("op") != null && valueSchema.field("message") != null && MESSAGE_OP.equals(struct.getString("op"))) {
+            return decodeMessage(kafka, struct);
         }
         if (valueSchema.field("op") != null && valueSchema.field("source") != null) {
             return decodeChange(kafka, record, struct);
@@ -98,12 +103,9 @@ public final class ChangeEventDecoder {
 
         long txId = -1;
         long totalOrder = -1;
-        Field txField = envelope.schema().field("transaction");
-        Struct transaction = txField == null ? null : envelope.getStruct("transaction");
+        Struct transaction = transactionBlock(envelope);
         if (transaction != null) {
-            String id = transaction.getString("id");
-            int colon = id.indexOf(':');
-            txId = Long.parseLong(colon < 0 ? id : id.substring(0, colon));
+            txId = transactionId(transaction);
             totalOrder = transaction.getInt64("total_order");
         }
         SourcePosition position = new SourcePosition(
@@ -114,6 +116,35 @@ public final class ChangeEventDecoder {
         String snapshot = source.schema().field("snapshot") == null ? "false" : String.valueOf(source.get("snapshot"));
         return new ChangeEvent(kafka, op, new TableId(schema, table), List.copyOf(keyColumns), rowSchema, before, after,
                 position, snapshot, txId, totalOrder);
+    }
+
+    /**
+     * A logical decoding message. Its transaction is the {@code transaction} block's when Debezium gives one,
+     * else {@code source.txId}; a message without either is non-transactional.
+     */
+    private static LogicalMessage decodeMessage(KafkaPosition kafka, Struct envelope) {
+        Struct transaction = transactionBlock(envelope);
+        long txId = transaction != null ? transactionId(transaction) : -1;
+        if (txId < 0 && envelope.schema().field("source") != null && envelope.getStruct("source") != null) {
+            txId = longField(envelope.getStruct("source"), "txId", -1);
+        }
+        String prefix = null;
+        if (envelope.schema().field("message") != null && envelope.getStruct("message") != null) {
+            Struct message = envelope.getStruct("message");
+            prefix = message.schema().field("prefix") == null ? null : message.getString("prefix");
+        }
+        return new LogicalMessage(kafka, txId, prefix);
+    }
+
+    private static Struct transactionBlock(Struct envelope) {
+        return envelope.schema().field("transaction") == null ? null : envelope.getStruct("transaction");
+    }
+
+    /** The transaction block's id is {@code txid:lsn}; the txid identifies the transaction. */
+    private static long transactionId(Struct transaction) {
+        String id = transaction.getString("id");
+        int colon = id.indexOf(':');
+        return Long.parseLong(colon < 0 ? id : id.substring(0, colon));
     }
 
     /** {@code source.sequence} is a JSON array of strings: [last commit LSN, this change's LSN]. */

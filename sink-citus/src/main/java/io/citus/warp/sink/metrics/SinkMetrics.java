@@ -26,6 +26,7 @@ public final class SinkMetrics {
     private final AtomicLong maxGroupTransactions = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong skippedDuplicates = new AtomicLong();
+    private final AtomicLong logicalMessages = new AtomicLong();
     private volatile long lastCommitLsn = -1;
     private volatile long lastCommitTsMs = -1;
     private volatile long lastDelayMs = -1;
@@ -55,6 +56,8 @@ public final class SinkMetrics {
         gauge(metrics, "retries", "Transient failures retried", retries::get);
         gauge(metrics, "duplicate-transactions-skipped", "Source transactions received again and skipped (already applied)",
                 skippedDuplicates::get);
+        gauge(metrics, "logical-messages-skipped", "Logical decoding messages (pg_logical_emit_message) passed over: not table data",
+                logicalMessages::get);
         gauge(metrics, "last-commit-lsn", "Commit LSN of the last applied source transaction", () -> lastCommitLsn);
         gauge(metrics, "last-source-commit-time-ms", "Source commit time of the last applied transaction", () -> lastCommitTsMs);
         gauge(metrics, "replication-delay-ms", "Source commit to target commit of the last applied transaction", () -> lastDelayMs);
@@ -89,6 +92,10 @@ public final class SinkMetrics {
         skippedDuplicates.incrementAndGet();
     }
 
+    public void logicalMessageSkipped() {
+        logicalMessages.incrementAndGet();
+    }
+
     /** Logs one summary line when the interval has passed. */
     public void maybeLogSummary(String stream) {
         long now = System.currentTimeMillis();
@@ -99,10 +106,10 @@ public final class SinkMetrics {
         long tx = transactions.get();
         long ch = changes.get();
         LOG.info("{}: applied {} source transactions ({}/s), {} changes ({}/s), {} snapshot rows in total; last commit LSN {}, "
-                        + "replication delay {} ms, {} retries, {} duplicate transactions skipped",
+                        + "replication delay {} ms, {} retries, {} duplicate transactions skipped, {} logical decoding messages passed over",
                 stream, tx, Math.round((tx - transactionsAtLastSummary) / seconds), ch,
                 Math.round((ch - changesAtLastSummary) / seconds), snapshotRows.get(),
-                lastCommitLsn < 0 ? "-" : Lsn.format(lastCommitLsn), lastDelayMs, retries.get(), skippedDuplicates.get());
+                lastCommitLsn < 0 ? "-" : Lsn.format(lastCommitLsn), lastDelayMs, retries.get(), skippedDuplicates.get(), logicalMessages.get());
         transactionsAtLastSummary = tx;
         changesAtLastSummary = ch;
         lastSummaryAt = now;

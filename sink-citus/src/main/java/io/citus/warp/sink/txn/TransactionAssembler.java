@@ -2,6 +2,7 @@ package io.citus.warp.sink.txn;
 
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.KafkaPosition;
+import io.citus.warp.sink.event.LogicalMessage;
 import io.citus.warp.sink.event.Lsn;
 import io.citus.warp.sink.event.PositionOnly;
 import io.citus.warp.sink.event.StreamElement;
@@ -15,38 +16,66 @@ import java.util.List;
 /**
  * Reassembles source transactions from the ordered change stream.
  *
- * <p>Debezium is at-least-once. When it restarts in the middle of a transaction it emits BEGIN again
- * and re-sends the changes after its last committed offset (numbered from 1 again, and END then counts
- * only those). Changes already received before the restart are kept; a re-sent change replaces its
- * earlier copy, recognised by its LSN (changes of one transaction have increasing LSNs; the per-table
- * records of one TRUNCATE share one). A transaction is handed on only when it is complete.
+ * <p>A change's place in its transaction is its position after BEGIN: changes are kept in arrival order,
+ * never merged by LSN (many changes of one transaction share an LSN: COPY, multi-row inserts).
+ *
+ * <p>Debezium is at-least-once. When it restarts in the middle of a transaction it emits BEGIN again and
+ * re-sends a suffix of the transaction's changes (END then counts only those). The earlier copy is cut
+ * where the re-send starts ({@link ResendCuts}). Whole transactions sent again (the source restarted from
+ * an older position) are recognised later by their commit LSN ({@code ApplyQueue}).
+ *
+ * <p>Memory is bounded: once an open transaction holds {@code maxBufferedChanges} changes they are handed
+ * on as a {@link TransactionPart} (written into a target transaction that stays open until END). If a
+ * re-send then reaches back into changes already handed on, a {@link Rewind} asks for the transaction to be
+ * read again from its first BEGIN, with the cut applied this time.
  */
 public final class TransactionAssembler {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
 
     private final TransactionBoundaries boundaries;
+    private final int maxBufferedChanges;
+    private final ResendCuts resends = new ResendCuts();
     private Open open;
 
     public TransactionAssembler(TransactionBoundaries boundaries) {
+        this(boundaries, Integer.MAX_VALUE);
+    }
+
+    /** @param maxBufferedChanges changes of one open transaction held before they are handed on (markers mode) */
+    public TransactionAssembler(TransactionBoundaries boundaries, int maxBufferedChanges) {
         this.boundaries = boundaries;
+        this.maxBufferedChanges = maxBufferedChanges;
     }
 
     private static final class Open {
         final long txId;
+        final KafkaPosition begin;
+        /** Changes not handed on yet, in source order. */
         final List<ChangeEvent> events = new ArrayList<>();
         /** Changes received since the last BEGIN: what END's event_count counts. */
         long sinceBegin;
+        /** Changes handed on as parts. */
+        long streamed;
+        long lastStreamedLsn = -1;
         long lastLsn = -1;
         long commitTsMs = -1;
+        /** A BEGIN of this transaction arrived again; its first change tells where the re-send starts. */
+        KafkaPosition resentFrom;
 
-        Open(long txId) {
+        Open(long txId, KafkaPosition begin) {
             this.txId = txId;
+            this.begin = begin;
+        }
+
+        long changes() {
+            return streamed + events.size();
         }
     }
 
     /** Drops the transaction in progress (its records will be delivered again after a rewind). */
     public void reset() {
         open = null;
+        resends.clear();
     }
 
     /** True while a transaction has begun but is not complete. */
@@ -61,6 +90,11 @@ public final class TransactionAssembler {
             acceptMarker(marker, done);
         } else if (element instanceof ChangeEvent event) {
             acceptChange(event, done);
+        } else if (element instanceof LogicalMessage message) {
+            // Not table data. Inside a transaction its position is covered by the transaction's END.
+            if (open == null) {
+                done.add(new PositionAdvance(message.kafka(), "logical decoding message"));
+            }
         } else if (element instanceof PositionOnly position && open == null) {
             // Inside a transaction a tombstone or heartbeat is covered by the transaction's own position.
             done.add(new PositionAdvance(position.kafka(), position.kind()));
@@ -77,24 +111,45 @@ public final class TransactionAssembler {
             return;
         }
         if (marker.begin()) {
-            if (open != null && open.txId == marker.txId()) {
+            begin(marker, done);
+            return;
+        }
+        end(marker, done);
+    }
+
+    private void begin(TransactionMarker marker, List<WorkUnit> done) {
+        if (open != null && open.txId == marker.txId()) {
+            open.sinceBegin = 0;
+            resends.newCopy();
+            if (!resends.knows(open.txId, marker.kafka().offset())) {
                 LOG.info("source transaction {} begins again after {} change(s) (the source connector restarted); "
-                        + "keeping them and taking the re-sent ones", open.txId, open.events.size());
-                open.sinceBegin = 0;
-            } else {
-                if (open != null) {
-                    LOG.info("source transaction {} was not finished before transaction {} began (the source connector "
-                            + "restarted from an earlier position); discarding its {} change(s), it will arrive again",
-                            open.txId, marker.txId(), open.events.size());
-                }
-                open = new Open(marker.txId());
+                        + "the changes it sends again replace their earlier copies", open.txId, open.changes());
+                open.resentFrom = marker.kafka();
             }
             return;
         }
-        // END
+        if (open != null) {
+            LOG.info("source transaction {} was not finished before transaction {} began (the source connector "
+                    + "restarted from an earlier position); discarding its {} change(s), it will arrive again",
+                    open.txId, marker.txId(), open.changes());
+            if (open.streamed > 0) {
+                done.add(new StreamAbort(open.txId, marker.kafka(), "the source connector restarted from an earlier position"));
+            }
+        }
+        if (!resends.isFor(marker.txId())) {
+            resends.clear();
+        }
+        resends.newCopy();
+        open = new Open(marker.txId(), marker.kafka());
+    }
+
+    private void end(TransactionMarker marker, List<WorkUnit> done) {
         if (open == null || open.txId != marker.txId()) {
             if (marker.eventCount() == 0) {
                 done.add(new PositionAdvance(marker.kafka(), "empty transaction"));
+                if (open != null && open.streamed > 0) {
+                    done.add(new StreamAbort(open.txId, marker.kafka(), "another transaction ended"));
+                }
                 open = null;
                 return;
             }
@@ -112,7 +167,13 @@ public final class TransactionAssembler {
                     + "transform, or errors.tolerance=all on the source); the sink refuses to apply a partial transaction.");
         }
         long commitTs = marker.tsMs() >= 0 ? marker.tsMs() : open.commitTsMs;
-        done.add(new SourceTransaction(open.txId, marker.lsn(), commitTs, List.copyOf(open.events), marker.kafka()));
+        if (open.streamed > 0) {
+            done.add(new StreamedCommit(open.txId, marker.lsn(), commitTs, open.begin, List.copyOf(open.events),
+                    open.changes(), marker.kafka()));
+        } else {
+            done.add(new SourceTransaction(open.txId, marker.lsn(), commitTs, List.copyOf(open.events), marker.kafka()));
+        }
+        resends.clear();
         open = null;
     }
 
@@ -127,19 +188,46 @@ public final class TransactionAssembler {
             return;
         }
         if (boundaries == TransactionBoundaries.MARKERS) {
-            if (event.txId() < 0) {
-                throw new StreamOrderException(event.describe() + " carries no transaction block. Set "
-                        + "provide.transaction.metadata=true on the Debezium source, or transaction.boundaries=txid on the sink.");
-            }
-            if (open == null || open.txId != event.txId()) {
-                throw new StreamOrderException(event.describe() + " belongs to source transaction " + event.txId()
-                        + " but arrived without that transaction's BEGIN record. Route Debezium's <topic.prefix>.transaction "
-                        + "topic into the sink's topic (see connectors/source-postgres.json), or set transaction.boundaries=txid.");
-            }
-            append(event);
-            return;
+            acceptMarkedChange(event, done);
+        } else {
+            acceptTxidChange(event, done);
         }
-        // TXID boundaries: a change of another transaction completes the open one, if it truly follows it.
+    }
+
+    private void acceptMarkedChange(ChangeEvent event, List<WorkUnit> done) {
+        if (event.txId() < 0) {
+            throw new StreamOrderException(event.describe() + " carries no transaction block. Set "
+                    + "provide.transaction.metadata=true on the Debezium source, or transaction.boundaries=txid on the sink.");
+        }
+        if (open == null || open.txId != event.txId()) {
+            throw new StreamOrderException(event.describe() + " belongs to source transaction " + event.txId()
+                    + " but arrived without that transaction's BEGIN record. Route Debezium's <topic.prefix>.transaction "
+                    + "topic into the sink's topic (see connectors/source-postgres.json), or set transaction.boundaries=txid.");
+        }
+        open.sinceBegin++;
+        if (open.resentFrom != null) {
+            KafkaPosition rebegin = open.resentFrom;
+            open.resentFrom = null;
+            if (open.streamed > 0 && event.source().lsn() <= open.lastStreamedLsn) {
+                // The re-send reaches into changes already written: read the transaction again, cutting there.
+                resends.add(open.txId, rebegin.offset(), event);
+                done.add(new Rewind(open.begin, "source transaction " + open.txId + " was re-sent from a change already "
+                        + "written to the open target transaction"));
+                open = null;
+                return;
+            }
+            truncate(ResendCuts.cutIndex(open.events, event));
+        } else if (resends.isFor(open.txId) && resends.drops(event)) {
+            return; // an earlier copy's change, superseded by a later re-send
+        }
+        append(event);
+        if (open.events.size() >= maxBufferedChanges) {
+            handOn(done);
+        }
+    }
+
+    /** TXID boundaries: a change of another transaction completes the open one, if it truly follows it. */
+    private void acceptTxidChange(ChangeEvent event, List<WorkUnit> done) {
         long txId = event.source().txId();
         if (open != null && open.txId != txId) {
             long commitOfOpen = event.source().previousCommitLsn();
@@ -153,33 +241,56 @@ public final class TransactionAssembler {
             open = null;
         }
         if (open == null) {
-            open = new Open(txId);
+            open = new Open(txId, event.kafka());
+        } else if (goesBack(event)) {
+            // Without BEGIN records a re-send shows only as a change at or before one already received.
+            truncate(ResendCuts.cutIndex(open.events, event));
         }
         append(event);
     }
 
-    private void append(ChangeEvent event) {
-        List<ChangeEvent> events = open.events;
-        while (!events.isEmpty() && isResent(events.get(events.size() - 1), event)) {
-            events.remove(events.size() - 1);
+    private boolean goesBack(ChangeEvent event) {
+        long lsn = event.source().lsn();
+        if (lsn < open.lastLsn) {
+            return true;
         }
-        events.add(event);
-        open.sinceBegin++;
+        if (lsn > open.lastLsn) {
+            return false;
+        }
+        for (int i = open.events.size() - 1; i >= 0 && open.events.get(i).source().lsn() == lsn; i--) {
+            if (ResendCuts.sameChange(open.events.get(i), event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void truncate(int from) {
+        List<ChangeEvent> events = open.events;
+        if (from < events.size()) {
+            events.subList(from, events.size()).clear();
+            open.lastLsn = events.isEmpty() ? open.lastStreamedLsn : events.get(events.size() - 1).source().lsn();
+        }
+    }
+
+    private void append(ChangeEvent event) {
+        open.events.add(event);
         open.lastLsn = Math.max(open.lastLsn, event.source().lsn());
         if (open.commitTsMs < 0) {
             open.commitTsMs = event.source().commitTsMs();
         }
     }
 
-    /** {@code earlier} is a copy of {@code event} or of a change after it, received before a source restart. */
-    private static boolean isResent(ChangeEvent earlier, ChangeEvent event) {
-        long a = earlier.source().lsn();
-        long b = event.source().lsn();
-        return a > b || (a == b && earlier.table().equals(event.table()) && earlier.op() == event.op());
+    private void handOn(List<WorkUnit> done) {
+        List<ChangeEvent> part = List.copyOf(open.events);
+        open.events.clear();
+        open.streamed += part.size();
+        open.lastStreamedLsn = Math.max(open.lastStreamedLsn, part.get(part.size() - 1).source().lsn());
+        done.add(new TransactionPart(open.txId, open.begin, part, part.get(part.size() - 1).kafka()));
     }
 
     /** Kafka position of the open transaction's first record, for diagnostics. */
     public KafkaPosition openSince() {
-        return open == null || open.events.isEmpty() ? null : open.events.get(0).kafka();
+        return open == null ? null : open.begin;
     }
 }

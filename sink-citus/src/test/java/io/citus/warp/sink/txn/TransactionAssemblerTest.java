@@ -6,7 +6,14 @@ import io.citus.warp.sink.event.Op;
 import io.citus.warp.sink.event.PositionOnly;
 import io.citus.warp.sink.event.SourcePosition;
 import io.citus.warp.sink.event.TableId;
+import io.citus.warp.sink.event.LogicalMessage;
+import io.citus.warp.sink.event.StreamElement;
 import io.citus.warp.sink.event.TransactionMarker;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +108,201 @@ class TransactionAssemblerTest {
         assertEquals(710, tx.txId());
         assertEquals(120, tx.commitLsn(), "the next change's previous-commit LSN is this transaction's commit");
         assertEquals(2, tx.events().size());
+    }
+
+    @Test
+    void changesSharingOneLsnAreAllKept() {
+        // COPY and multi-row inserts log one WAL record per page: every row on it has the same LSN.
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS);
+        assembler.accept(begin(720));
+        for (int id = 1; id <= 500; id++) {
+            assembler.accept(insert(720, ORDERS, 100 + (id / 100) * 10, id));
+        }
+        SourceTransaction tx = assertInstanceOf(SourceTransaction.class, assembler.accept(end(720, 500, 200)).get(0));
+        assertEquals(500, tx.events().size());
+        assertEquals(ids(1, 500), ids(tx.events()));
+    }
+
+    /** A re-send after a Debezium restart in the middle of a transaction, cut at each possible change. */
+    @ParameterizedTest(name = "first copy ends after change {0}, re-send starts at change {1}")
+    @CsvSource({"6,1", "6,3", "6,4", "6,5", "6,6", "6,7", "3,2", "3,4", "9,6", "9,8", "9,10", "1,1", "1,2"})
+    void aResendStartingMidTransactionReplacesExactlyTheResentChanges(int receivedBefore, int resendFrom) {
+        // Ten changes; 4..8 share LSN 200 (one page of a COPY).
+        List<Long> lsn = List.of(100L, 110L, 120L, 200L, 200L, 200L, 200L, 200L, 300L, 310L);
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS);
+        assembler.accept(begin(721));
+        for (int i = 1; i <= receivedBefore; i++) {
+            assembler.accept(insert(721, ORDERS, lsn.get(i - 1), i));
+        }
+        assembler.accept(begin(721));
+        for (int i = resendFrom; i <= 10; i++) {
+            assembler.accept(insert(721, ORDERS, lsn.get(i - 1), i));
+        }
+        SourceTransaction tx = assertInstanceOf(SourceTransaction.class,
+                assembler.accept(end(721, 10 - resendFrom + 1, 400)).get(0));
+        assertEquals(ids(1, 10), ids(tx.events()), "every change exactly once, in source order");
+    }
+
+    @Test
+    void aLargeTransactionIsHandedOnInPartsAndEndsWithItsCommit() {
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 4);
+        List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(722)));
+        for (int id = 1; id <= 10; id++) {
+            out.addAll(assembler.accept(insert(722, ORDERS, 100 + id, id)));
+        }
+        out.addAll(assembler.accept(end(722, 10, 500)));
+        assertEquals(3, out.size());
+        TransactionPart first = assertInstanceOf(TransactionPart.class, out.get(0));
+        TransactionPart second = assertInstanceOf(TransactionPart.class, out.get(1));
+        StreamedCommit end = assertInstanceOf(StreamedCommit.class, out.get(2));
+        assertEquals(ids(1, 4), ids(first.events()));
+        assertEquals(ids(5, 8), ids(second.events()));
+        assertEquals(ids(9, 10), ids(end.events()));
+        assertEquals(10, end.changes());
+        assertEquals(500, end.commitLsn());
+        assertEquals(first.begin(), end.begin(), "both name the transaction's BEGIN, where to read again from");
+    }
+
+    @Test
+    void aResendIntoPartsAlreadyHandedOnRewindsAndTheSecondReadingCutsTheFirstCopy() {
+        List<Long> lsn = List.of(100L, 110L, 200L, 200L, 200L, 200L, 300L, 310L);
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 3);
+        // The stream as Kafka holds it: copy 1 (changes 1..5), BEGIN again, re-send of changes 4..8, END.
+        List<StreamElementAt> topic = new ArrayList<>();
+        topic.add(at(begin(723)));
+        for (int i = 1; i <= 5; i++) {
+            topic.add(at(insert(723, ORDERS, lsn.get(i - 1), i)));
+        }
+        topic.add(at(begin(723)));
+        for (int i = 4; i <= 8; i++) {
+            topic.add(at(insert(723, ORDERS, lsn.get(i - 1), i)));
+        }
+        topic.add(at(end(723, 5, 400)));
+
+        List<WorkUnit> first = new ArrayList<>();
+        int i = 0;
+        Rewind rewind = null;
+        for (; i < topic.size() && rewind == null; i++) {
+            for (WorkUnit u : assembler.accept(topic.get(i).element())) {
+                first.add(u);
+                if (u instanceof Rewind r) {
+                    rewind = r;
+                }
+            }
+        }
+        assertTrue(rewind != null, "the re-send reaches into the part already handed on: " + first);
+        assertEquals(topic.get(0).element().kafka(), rewind.to());
+        // Read again from the BEGIN, as the task does after seeking.
+        List<ChangeEvent> applied = new ArrayList<>();
+        StreamedCommit end = null;
+        for (StreamElementAt record : topic) {
+            for (WorkUnit u : assembler.accept(record.element())) {
+                if (u instanceof TransactionPart part) {
+                    applied.addAll(part.events());
+                } else if (u instanceof StreamedCommit c) {
+                    applied.addAll(c.events());
+                    end = c;
+                } else {
+                    throw new AssertionError("unexpected " + u);
+                }
+            }
+        }
+        assertTrue(end != null);
+        assertEquals(ids(1, 8), ids(applied), "each change once, in order, after the second reading");
+        assertEquals(8, end.changes());
+    }
+
+    @Test
+    void aResendAfterPartsButBeyondThemIsCutInMemory() {
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2);
+        List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(724)));
+        for (int i = 1; i <= 5; i++) {
+            out.addAll(assembler.accept(insert(724, ORDERS, 100 + 10 * i, i)));
+        }
+        out.addAll(assembler.accept(begin(724)));
+        for (int i = 5; i <= 6; i++) { // re-send from change 5, which was not handed on yet
+            out.addAll(assembler.accept(insert(724, ORDERS, 100 + 10 * i, i)));
+        }
+        out.addAll(assembler.accept(end(724, 2, 400)));
+        List<ChangeEvent> all = new ArrayList<>();
+        for (WorkUnit u : out) {
+            assertTrue(!(u instanceof Rewind), "no rewind needed: " + out);
+            if (u instanceof TransactionPart p) {
+                all.addAll(p.events());
+            } else if (u instanceof StreamedCommit c) {
+                all.addAll(c.events());
+            }
+        }
+        assertEquals(ids(1, 6), ids(all));
+    }
+
+    @Test
+    void aStreamedTransactionAbandonedForAnEarlierOneIsRolledBack() {
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2);
+        assembler.accept(begin(725));
+        assembler.accept(insert(725, ORDERS, 100, 1));
+        assembler.accept(insert(725, ORDERS, 101, 2));
+        List<WorkUnit> out = assembler.accept(begin(724));
+        assertInstanceOf(StreamAbort.class, out.get(0));
+    }
+
+    @Test
+    void logicalDecodingMessagesAreNotTableData() {
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS);
+        assertInstanceOf(PositionAdvance.class, assembler.accept(new LogicalMessage(next(), -1, "outbox")).get(0));
+        assembler.accept(begin(726));
+        assembler.accept(insert(726, ORDERS, 100, 1));
+        assertEquals(List.of(), assembler.accept(new LogicalMessage(next(), 726, "outbox")));
+        assembler.accept(insert(726, ORDERS, 110, 2));
+        SourceTransaction tx = assertInstanceOf(SourceTransaction.class, assembler.accept(end(726, 2, 200)).get(0));
+        assertEquals(ids(1, 2), ids(tx.events()));
+    }
+
+    @Test
+    void withoutMarkersChangesSharingAnLsnAreKeptAndAResendIsCut() {
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.TXID);
+        for (int i = 1; i <= 4; i++) {
+            assembler.accept(change(730, ORDERS, 100, i, 50));
+        }
+        for (int i = 3; i <= 6; i++) { // restarted: re-sends from change 3
+            assembler.accept(change(730, ORDERS, 100, i, 50));
+        }
+        SourceTransaction tx = assertInstanceOf(SourceTransaction.class,
+                assembler.accept(change(731, ORDERS, 300, 1, 200)).get(0));
+        assertEquals(ids(1, 6), ids(tx.events()));
+    }
+
+    private record StreamElementAt(StreamElement element) {
+    }
+
+    private static StreamElementAt at(StreamElement element) {
+        return new StreamElementAt(element);
+    }
+
+    private static final Schema ROW = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+
+    private ChangeEvent insert(long txId, TableId table, long lsn, long id) {
+        Struct after = new Struct(ROW).put("id", id);
+        return new ChangeEvent(next(), Op.CREATE, table, List.of("id"), ROW, null, after,
+                new SourcePosition(lsn, 10, txId, 1000), null, txId, 0);
+    }
+
+    private ChangeEvent change(long txId, TableId table, long lsn, long id, long previousCommit) {
+        Struct after = new Struct(ROW).put("id", id);
+        return new ChangeEvent(next(), Op.CREATE, table, List.of("id"), ROW, null, after,
+                new SourcePosition(lsn, previousCommit, txId, 1000), null, -1, 0);
+    }
+
+    private static List<Long> ids(int from, int to) {
+        List<Long> ids = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            ids.add(i);
+        }
+        return ids;
+    }
+
+    private static List<Long> ids(List<ChangeEvent> events) {
+        return events.stream().map(e -> e.after().getInt64("id")).toList();
     }
 
     private static List<Long> lsns(SourceTransaction tx) {

@@ -1,0 +1,131 @@
+package io.citus.warp.sink.apply;
+
+import io.citus.warp.sink.errors.ApplyException;
+import io.citus.warp.sink.errors.ErrorKind;
+import io.citus.warp.sink.event.ChangeEvent;
+import io.citus.warp.sink.event.Op;
+import io.citus.warp.sink.event.TableId;
+import io.citus.warp.sink.target.TargetColumn;
+import io.citus.warp.sink.target.TargetTable;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes row changes into the open target transaction, two ways: their net effect per table (batched),
+ * or each change in source order (exact: a failure names the change). Shared by group commit and by
+ * transactions streamed in parts.
+ */
+final class ChangeWriter {
+    private final TargetSession session;
+    private final RowEncoder encoder;
+    /** The change being written by {@link #writeInOrder}, for the error message when it fails. */
+    private ChangeEvent current;
+
+    ChangeWriter(TargetSession session, RowEncoder encoder) {
+        this.session = session;
+        this.encoder = encoder;
+    }
+
+    /** TRUNCATE and rows of keyless tables (no key to net changes by) must be written change by change. */
+    boolean needsOrder(List<ChangeEvent> events) {
+        for (ChangeEvent e : events) {
+            if (e.op() == Op.TRUNCATE || encoder.isAllowedKeyless(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The net effect of {@code events} (in source order), one batch per table and statement shape. */
+    void writeNetted(Iterable<ChangeEvent> events) throws SQLException {
+        Map<TableId, TableChanges> tables = new LinkedHashMap<>();
+        for (ChangeEvent event : events) {
+            TargetTable table = session.table(event);
+            tables.computeIfAbsent(table.id(), id -> new TableChanges(table, event.keyColumns())).add(event, encoder);
+        }
+        RowWriter writer = session.writer();
+        for (TableChanges table : tables.values()) {
+            table.writeTo(writer);
+        }
+    }
+
+    /** Each change in source order; {@link #current()} names the one being written if it fails. */
+    void writeInOrder(List<ChangeEvent> events) throws SQLException {
+        current = null;
+        RowWriter writer = session.writer();
+        for (int e = 0; e < events.size(); e++) {
+            current = events.get(e);
+            if (current.op() == Op.TRUNCATE) {
+                // One statement for the tables of one source TRUNCATE, so foreign keys between them hold.
+                List<TargetTable> truncated = new ArrayList<>();
+                truncated.add(session.table(current));
+                while (e + 1 < events.size() && events.get(e + 1).op() == Op.TRUNCATE
+                        && events.get(e + 1).source().lsn() == current.source().lsn()) {
+                    truncated.add(session.table(events.get(++e)));
+                }
+                writer.truncate(truncated);
+            } else if (encoder.isAllowedKeyless(current)) {
+                applyKeyless(writer, session.table(current), current);
+            } else {
+                TargetTable table = session.table(current);
+                TableChanges single = new TableChanges(table, current.keyColumns());
+                single.add(current, encoder);
+                if (isKeyChange(events, e)) {
+                    // DELETE of the old key and INSERT of the new one: written together, so the new row can
+                    // carry unchanged TOASTed values from the old one before it is deleted.
+                    single.add(events.get(++e), encoder);
+                }
+                single.writeTo(writer);
+            }
+        }
+        current = null;
+    }
+
+    ChangeEvent current() {
+        return current;
+    }
+
+    private static boolean isKeyChange(List<ChangeEvent> events, int delete) {
+        if (delete + 1 >= events.size()) {
+            return false;
+        }
+        ChangeEvent d = events.get(delete);
+        ChangeEvent c = events.get(delete + 1);
+        return d.op() == Op.DELETE && c.op() == Op.CREATE && d.table().equals(c.table())
+                && d.source().lsn() == c.source().lsn();
+    }
+
+    /**
+     * A change to a table without primary key (REPLICA IDENTITY FULL, opted in): an insert is a plain
+     * INSERT; an update or delete changes exactly one row equal to the whole old image.
+     */
+    private void applyKeyless(RowWriter writer, TargetTable table, ChangeEvent event) throws SQLException {
+        if (event.op() == Op.CREATE || event.op() == Op.READ) {
+            writer.insert(table, encoder.encode(event, event.after(), table));
+            return;
+        }
+        EncodedRow old = encoder.encode(event, event.before(), table);
+        for (String column : old.columns()) {
+            TargetColumn c = table.column(column);
+            if (old.value(column) == null && c != null && c.notNull()) {
+                throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the old row lacks NOT NULL column \""
+                        + column + "\", so the source table does not have REPLICA IDENTITY FULL, which keyless.tables "
+                        + "requires. Run ALTER TABLE " + event.table() + " REPLICA IDENTITY FULL on the source and re-snapshot.", null);
+            }
+        }
+        if (!old.isComplete()) {
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the old row is incomplete " + old.unavailable()
+                    + "; keyless.tables requires REPLICA IDENTITY FULL on the source table.", null);
+        }
+        EncodedRow after = event.op() == Op.UPDATE ? encoder.encode(event, event.after(), table) : null;
+        int changed = writer.changeOneByImage(table, old, after);
+        if (changed != 1) {
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": no row on target table " + table.id()
+                    + " equals the old row, so the target has diverged from the source for this table: re-snapshot it.", null);
+        }
+    }
+}
