@@ -91,9 +91,12 @@ public final class TransactionAssembler {
         } else if (element instanceof ChangeEvent event) {
             acceptChange(event, done);
         } else if (element instanceof LogicalMessage message) {
-            // Not table data. Inside a transaction its position is covered by the transaction's END.
+            // Not table data. A transactional message arrives inside its transaction and END's event_count counts
+            // it (observed with Debezium 3.6); a non-transactional one arrives outside any BEGIN..END.
             if (open == null) {
                 done.add(new PositionAdvance(message.kafka(), "logical decoding message"));
+            } else if (boundaries == TransactionBoundaries.MARKERS) {
+                open.sinceBegin++;
             }
         } else if (element instanceof PositionOnly position && open == null) {
             // Inside a transaction a tombstone or heartbeat is covered by the transaction's own position.
