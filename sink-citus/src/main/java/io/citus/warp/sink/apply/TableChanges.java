@@ -188,7 +188,7 @@ final class TableChanges {
             }
             int[] counts = writer.update(table, patches, where);
             for (int i = 0; i < counts.length; i++) {
-                if (counts[i] == 0) {
+                if (counts[i] == 0 && !(mayMove && moveWithCarriedValues(writer, patches.get(i)))) {
                     throw new ApplyException(ErrorKind.PERMANENT, missingRowMessage(patchEvents.get(i), patches.get(i)), null);
                 }
             }
@@ -227,6 +227,24 @@ final class TableChanges {
     }
 
     /**
+     * A partial row (unchanged TOASTed values left out) not found under its new distribution value: it moved.
+     * Its unchanged values are read from where it is now (matched by key alone), then it is deleted there and
+     * inserted whole under the new value. False when the row is nowhere on the target.
+     */
+    private boolean moveWithCarriedValues(TableWrites writer, EncodedRow row) throws SQLException {
+        List<String> key = keyColumns.stream().map(row::value).toList();
+        Map<String, String> old = writer.read(table, keyColumns, key, new ArrayList<>(row.unavailable()));
+        if (old == null) {
+            return false;
+        }
+        LinkedHashMap<String, String> values = new LinkedHashMap<>(row.values());
+        values.putAll(old);
+        writer.delete(table, keyColumns, List.of(new KeyedDelete(key, null)));
+        writer.upsert(table, List.of(new EncodedRow(values, java.util.Set.of())));
+        return true;
+    }
+
+    /**
      * Rows that may have moved to another distribution value: update in place where the row still has
      * its distribution value; otherwise delete it wherever it is and insert it anew.
      */
@@ -250,14 +268,9 @@ final class TableChanges {
     }
 
     private String missingRowMessage(ChangeEvent event, EncodedRow row) {
-        String base = event.describe() + ": the row does not exist on target table " + table.id();
-        if (mayMove) {
-            return base + " under its distribution value (column " + table.distributionColumn() + "): it moved to another "
-                    + "distribution value in the same update that left the unchanged TOASTed column(s) " + row.unavailable()
-                    + " out of the event, so the row cannot be rebuilt on the target. Set REPLICA IDENTITY FULL on the source "
-                    + "table (then Debezium sends every column) and re-snapshot it.";
-        }
-        return base + ", and the update leaves the unchanged TOASTed column(s) " + row.unavailable() + " out, so the row "
-                + "cannot be rebuilt. The target has diverged from the source for this table: re-snapshot it.";
+        return event.describe() + ": the row does not exist on target table " + table.id() + (mayMove ? " under any "
+                + "distribution value" : "") + ", and the update leaves the unchanged TOASTed column(s) " + row.unavailable()
+                + " out, so the row cannot be rebuilt. The target has diverged from the source for this table: re-snapshot it.";
     }
+
 }
