@@ -86,6 +86,33 @@ class ChangeEventDecoderTest {
         assertEquals(4, marker.eventCount());
     }
 
+    /** As Debezium 3.6 writes pg_logical_emit_message(): op m, source and transaction blocks, no row images. */
+    private static final Schema MESSAGE_KEY = SchemaBuilder.struct().name("io.debezium.connector.postgresql.MessageKey")
+            .field("prefix", Schema.OPTIONAL_STRING_SCHEMA).build();
+    private static final Schema MESSAGE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.MessageValue")
+            .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).field("source", SOURCE)
+            .field("transaction", TX)
+            .field("message", SchemaBuilder.struct().field("prefix", Schema.OPTIONAL_STRING_SCHEMA)
+                    .field("content", Schema.OPTIONAL_BYTES_SCHEMA).build()).build();
+
+    @Test
+    void logicalDecodingMessagesAreRecognisedWithTheirTransaction() {
+        Struct body = new Struct(MESSAGE.field("message").schema()).put("prefix", "outbox").put("content", new byte[] {1});
+        Struct transactional = new Struct(MESSAGE).put("op", "m").put("source", new Struct(SOURCE).put("ts_ms", 1L)
+                        .put("schema", "").put("table", "").put("txId", 743L).put("lsn", 5L))
+                .put("transaction", new Struct(TX).put("id", "743:5").put("total_order", 2L).put("data_collection_order", 1L))
+                .put("message", body);
+        LogicalMessage message = assertInstanceOf(LogicalMessage.class,
+                decoder.decode(record(MESSAGE_KEY, new Struct(MESSAGE_KEY).put("prefix", "outbox"), transactional, 20)));
+        assertEquals(743, message.txId());
+        assertEquals("outbox", message.prefix());
+        Struct alone = new Struct(MESSAGE).put("op", "m").put("source", new Struct(SOURCE).put("ts_ms", 1L)
+                .put("schema", "").put("table", "").put("lsn", 6L)).put("message", body);
+        LogicalMessage nonTransactional = assertInstanceOf(LogicalMessage.class,
+                decoder.decode(record(MESSAGE_KEY, new Struct(MESSAGE_KEY).put("prefix", "outbox"), alone, 21)));
+        assertEquals(-1, nonTransactional.txId());
+    }
+
     @Test
     void tombstonesMoveThePositionOnly() {
         assertInstanceOf(PositionOnly.class, decoder.decode(record(KEY, null, null, 3)));
