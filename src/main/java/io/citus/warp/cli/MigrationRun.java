@@ -55,7 +55,7 @@ final class MigrationRun {
         }
         out.println("== start");
         Deployment deployment = StartCommand.deployment(settings, source, target, o.sourceOverrides(), o.sinkOverrides(),
-                runtime.isEmbedded());
+                runtime.isEmbedded(), runtime.bootstrapServers());
         List<String> errors = Deployer.deploy(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());
         if (!errors.isEmpty()) {

@@ -12,6 +12,7 @@ import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Lsn;
 import io.citus.warp.sink.event.MalformedEventException;
 import io.citus.warp.sink.metrics.SinkMetrics;
+import io.citus.warp.sink.progress.PositionGuard;
 import io.citus.warp.sink.progress.Progress;
 import io.citus.warp.sink.progress.ProgressStore;
 import io.citus.warp.sink.txn.PositionAdvance;
@@ -57,6 +58,7 @@ public final class CitusSinkTask extends SinkTask {
     /** Set after a transient failure: the progress table tells whether the failed COMMIT took effect. */
     private boolean verifyProgress;
     private ProgressStore progress;
+    private PositionGuard positionGuard;
     private GroupApplier groups;
     private SnapshotLoader snapshots;
     private SinkMetrics metrics;
@@ -85,6 +87,8 @@ public final class CitusSinkTask extends SinkTask {
         stream = config.stream(props.getOrDefault(CitusSinkConnector.CONNECTOR_NAME, "citus-sink"));
         session = new TargetSession(config.url(), config.user(), config.password(), config.mapping());
         progress = new ProgressStore(config.progressSchema(), stream);
+        positionGuard = new PositionGuard(config.kafkaAdminSettings(), progress, stream,
+                props.getOrDefault(CitusSinkConnector.CONNECTOR_NAME, stream));
         metrics = new SinkMetrics(config.summaryIntervalMs());
         try {
             metrics.register(context.pluginMetrics());
@@ -94,7 +98,7 @@ public final class CitusSinkTask extends SinkTask {
         PgText text = new PgText(config.placeholder(), config.timetzAsUtc());
         RowEncoder encoder = new RowEncoder(text, config.keylessTables());
         groups = new GroupApplier(session, encoder, progress, this::committed);
-        snapshots = new SnapshotLoader(session, encoder, progress, this::committed);
+        snapshots = new SnapshotLoader(session, encoder, progress, this::committed, config.truncateNonEmptyTarget());
         assembler = new TransactionAssembler(config.boundaries());
         LOG.info("Citus sink task for stream '{}' started (target {}, transaction boundaries {})", stream, config.url(),
                 config.boundaries());
@@ -110,6 +114,8 @@ public final class CitusSinkTask extends SinkTask {
         positioned = false;
         try {
             position();
+        } catch (ConnectException e) {
+            throw e; // the stored position does not match the topic: never guess
         } catch (RuntimeException e) {
             // The target may be unreachable right now; put() positions before applying anything.
             LOG.warn("could not read the sink's progress from the target yet ({}); will retry", e.getMessage());
@@ -128,6 +134,7 @@ public final class CitusSinkTask extends SinkTask {
         }
         boolean seeked = false;
         Optional<Progress> stored = storedProgress();
+        positionGuard.verify(context.assignment(), stored);
         appliedCommitLsn = stored.map(Progress::commitLsn).orElse(-1L);
         for (TopicPartition tp : context.assignment()) {
             ingested.remove(tp);
@@ -202,8 +209,10 @@ public final class CitusSinkTask extends SinkTask {
                 LOG.info("the last group was committed before the connection was lost (commit LSN {}); not applying it again",
                         Lsn.format(p.commitLsn()));
                 appliedCommitLsn = p.commitLsn();
-                acknowledge(p.kafka());
             }
+            acknowledge(p.kafka());
+            // Snapshot runs carry no commit LSN: the stored Kafka offset says whether the last one was committed.
+            pending.removeIf(unit -> unit.last().offset() <= p.kafka().offset());
         });
         verifyProgress = false;
     }
