@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A fault campaign under a TPC-B load with a concurrent reader of the target: every kind of fault the
- * harness can make on one machine, {@code warp.chaos.rounds} times each (default 2; the long run sets
- * more), in a shuffled order. After each fault the time until everything the source had committed at the
+ * harness can make on one machine, {@code warp.chaos.rounds} times each (default 1, so that the default
+ * suite stays short; the campaign runs {@code -Dwarp.chaos.rounds=4}), in a shuffled order, under
+ * {@code warp.chaos.rate} TPC-B transactions per second from each of two writers (default 15). After each fault the time until everything the source had committed at the
  * fault is applied on the target is measured. At the end: no reader ever saw the balance sums disagree,
  * every table equals the source row for row, and no history row was inserted twice or is missing.
  */
@@ -45,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("chaos")
 class ChaosTest {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosTest.class);
-    private static final Duration WAIT = Duration.ofSeconds(240);
+    private static final Duration WAIT = Duration.ofSeconds(300);
 
     /** Counts every row the sink inserts into history, so a replayed insert shows up as a second count. */
     private static final String INSERT_COUNTER = """
@@ -65,7 +66,8 @@ class ChaosTest {
 
     @Test
     void noViolationNoLossNoDuplicateThroughEveryFault(TestEnvironment env) throws Exception {
-        int rounds = Integer.getInteger("warp.chaos.rounds", 2);
+        int rounds = Integer.getInteger("warp.chaos.rounds", 1);
+        int rate = Integer.getInteger("warp.chaos.rate", 15);
         TpcbWorkload tpcb = new TpcbWorkload(4, 500);
         List<Outcome> outcomes = new ArrayList<>();
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
@@ -80,7 +82,7 @@ class ChaosTest {
             try {
                 List<Future<?>> load = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
-                    load.add(pool.submit(() -> writeUntilStopped(tpcb, m, stop, sourceFailures)));
+                    load.add(pool.submit(() -> writeUntilStopped(tpcb, m, stop, sourceFailures, rate)));
                 }
                 load.add(pool.submit(() -> readUntilStopped(m, stop, samples, violations)));
 
@@ -152,20 +154,17 @@ class ChaosTest {
                     }
                 }
             } catch (RuntimeException e) {
-                if (e instanceof AssertionError) {
-                    throw e;
-                }
                 // the worker is restarting; ask again
             }
         }
     }
 
     /** Runs TPC-B transactions until stopped; a failed transaction (source restarting) is counted and the load goes on. */
-    private static Void writeUntilStopped(TpcbWorkload tpcb, Migration m, AtomicBoolean stop, AtomicLong failures)
+    private static Void writeUntilStopped(TpcbWorkload tpcb, Migration m, AtomicBoolean stop, AtomicLong failures, int rate)
             throws InterruptedException {
         while (!stop.get()) {
             try {
-                tpcb.run(m::openSource, stop::get, 100);
+                tpcb.run(m::openSource, stop::get, rate);
             } catch (SQLException | RuntimeException e) {
                 failures.incrementAndGet();
                 Thread.sleep(200);
