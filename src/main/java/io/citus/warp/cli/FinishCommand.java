@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "finish", mixinStandardHelpOptions = true,
-        description = {"Ends the migration: deletes both connectors, drops the replication slot (so the source stops retaining",
-                "WAL) and the publication on the source, and with --delete-topics the change topic. Refuses (exit 1) while the",
-                "sink is behind, unless --force."})
+        description = {"Ends the migration and removes everything a new run under the same --name could trip over: both",
+                "connectors with Debezium's source offsets (Connect's offsets API) and the sink's consumer group, the sink's",
+                "progress rows on the target, the replication slot (so the source stops retaining WAL) and the publication on",
+                "the source, and with --delete-topics the change topic. Refuses (exit 1) while the sink is behind, unless",
+                "--force, and while other connectors use the slot, unless --delete-connectors."})
 public final class FinishCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
@@ -36,16 +38,21 @@ public final class FinishCommand implements Callable<Integer> {
     @Option(names = "--delete-topics", description = "Also delete the change topic (needs --bootstrap-servers).")
     boolean deleteTopics;
 
+    @Option(names = "--delete-connectors", description = "Also delete other connectors that read this migration's replication slot"
+            + " (without it, finish refuses to drop a slot they use).")
+    boolean deleteConnectors;
+
     @Override
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
-        return finish(client, settings.bootstrapServers(), source, target, settings, force, deleteTopics, spec.commandLine().getOut());
+        return finish(client, settings.bootstrapServers(), source, target, settings, force,
+                new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema()), spec.commandLine().getOut());
     }
 
     static int finish(ConnectClient client, String bootstrap, PgEndpoint source, PgEndpoint target, MigrationSettings settings,
-                      boolean force, boolean deleteTopics, PrintWriter out) throws Exception {
+                      boolean force, Teardown.Options options, PrintWriter out) throws Exception {
         if (!force) {
             try (StatusProbe probe = new StatusProbe(client, bootstrap, source, target, settings.names(), settings.progressSchema(),
                     Tables.resolve(settings, source))) {
@@ -60,7 +67,7 @@ public final class FinishCommand implements Callable<Integer> {
                 }
             }
         }
-        List<String> done = Teardown.run(client, bootstrap, source, settings.names(), deleteTopics);
+        List<String> done = Teardown.run(client, bootstrap, source, target, settings.names(), options);
         if (settings.json()) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("done", done);

@@ -55,7 +55,7 @@ final class MigrationRun {
         }
         out.println("== start");
         Deployment deployment = StartCommand.deployment(settings, source, target, o.sourceOverrides(), o.sinkOverrides(),
-                runtime.isEmbedded());
+                runtime.isEmbedded(), runtime.bootstrapServers());
         List<String> errors = Deployer.deploy(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());
         if (!errors.isEmpty()) {
@@ -118,7 +118,8 @@ final class MigrationRun {
                 return new Outcome(Warp.FINDINGS, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);
             }
             out.println("== finish");
-            Teardown.run(runtime.client(), runtime.bootstrapServers(), source, settings.names(), false).forEach(out::println);
+            Teardown.run(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
+                    new Teardown.Options(false, false, settings.progressSchema())).forEach(out::println);
             out.flush();
             return new Outcome(Warp.OK, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);
         }

@@ -43,7 +43,8 @@ public final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
-        Deployment deployment = deployment(settings, source, target, sourceOverrides, sinkOverrides, false);
+        Deployment deployment = deployment(settings, source, target, sourceOverrides, sinkOverrides, false,
+                settings.bootstrapServers());
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
             Map<String, Object> both = new LinkedHashMap<>();
@@ -60,8 +61,13 @@ public final class StartCommand implements Callable<Integer> {
     }
 
     static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
-                                 Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded)
-            throws java.sql.SQLException {
+                                 Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
+                                 String bootstrapServers) throws java.sql.SQLException {
+        if (bootstrapServers != null && !sinkOverrides.containsKey("kafka.bootstrap.servers")) {
+            // The sink checks its stored position against the topic (ID, first and last offsets) through this cluster.
+            sinkOverrides = new LinkedHashMap<>(sinkOverrides);
+            sinkOverrides.put("kafka.bootstrap.servers", bootstrapServers);
+        }
         String secrets = settings.secretsFile();
         if (secrets == null) {
             secrets = Deployment.writeLocalSecrets(settings.names().name(), source, target);

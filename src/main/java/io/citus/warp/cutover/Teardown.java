@@ -1,32 +1,167 @@
 package io.citus.warp.cutover;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.citus.warp.cli.FindingsException;
 import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
+import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Removes what a migration left behind: connectors, the slot and the publication on the source, optionally the topic. */
+/**
+ * Removes what a migration left behind, so that a new run under the same name starts clean: the
+ * connectors with Debezium's source offsets (a new source connector of the same name would resume
+ * from them and skip its snapshot) and the sink's consumer group, the sink's progress rows on the
+ * target, the slot and the publication on the source, and optionally the topic. It refuses to drop the
+ * slot while another connector uses it, unless told to delete those connectors too.
+ */
 public final class Teardown {
+    private static final long STOP_WAIT_MS = 60_000;
+
     private Teardown() {
     }
 
-    public static List<String> run(ConnectClient connect, String bootstrapServers, PgEndpoint source, MigrationNames names,
-                                   boolean deleteTopics) throws Exception {
+    /** What to remove besides the migration's own connectors, slot, publication, offsets and progress rows. */
+    public record Options(boolean deleteTopics, boolean deleteConnectors, String progressSchema) {
+    }
+
+    /**
+     * @param target the target database, for the progress rows (null: leave them, and say so)
+     * @throws FindingsException when other connectors use the slot and {@code deleteConnectors} is not set,
+     *                           or when the slot is in use and no Connect cluster was named
+     */
+    public static List<String> run(ConnectClient connect, String bootstrapServers, PgEndpoint source, PgEndpoint target,
+                                   MigrationNames names, Options options) throws Exception {
         List<String> done = new ArrayList<>();
         if (connect != null) {
-            for (String name : List.of(names.sourceConnector(), names.sinkConnector())) {
-                connect.delete(name);
-                done.add("deleted connector " + name);
+            List<String> others = otherConnectorsUsingSlot(connect, names);
+            if (!others.isEmpty() && !options.deleteConnectors()) {
+                throw new FindingsException("refusing to finish: connector(s) " + others + " also use replication slot "
+                        + names.slot() + "; dropping it would break them. Delete them first, or give --delete-connectors.");
+            }
+            removeConnector(connect, names.sourceConnector(), "Debezium's source offsets", done);
+            removeConnector(connect, names.sinkConnector(), "the sink's consumer group offsets", done);
+            for (String other : others) {
+                connect.delete(other);
+                done.add("deleted connector " + other + " (it used slot " + names.slot() + ")");
             }
         }
+        dropSlotAndPublication(source, names, connect != null, done);
+        if (bootstrapServers != null) {
+            deleteConsumerGroup(bootstrapServers, names, done);
+        }
+        if (target != null) {
+            deleteProgress(target, options.progressSchema(), names, done);
+        } else {
+            done.add("progress rows of stream " + names.stream() + " left on the target (no target given)");
+        }
+        if (options.deleteTopics()) {
+            if (bootstrapServers == null) {
+                throw new IllegalArgumentException("--delete-topics needs --bootstrap-servers");
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                admin.deleteTopics(List.of(names.topic())).all().get(60, TimeUnit.SECONDS);
+                done.add("deleted topic " + names.topic());
+            }
+        }
+        return done;
+    }
+
+    /** Connectors other than the migration's own whose config names its replication slot. */
+    static List<String> otherConnectorsUsingSlot(ConnectClient connect, MigrationNames names) {
+        List<String> users = new ArrayList<>();
+        for (String name : connect.connectors()) {
+            if (name.equals(names.sourceConnector()) || name.equals(names.sinkConnector())) {
+                continue;
+            }
+            JsonNode config;
+            try {
+                config = connect.connectorConfig(name);
+            } catch (ConnectRestException e) {
+                continue; // deleted meanwhile
+            }
+            if (names.slot().equals(config.path("slot.name").asText(null))) {
+                users.add(name);
+            }
+        }
+        return users;
+    }
+
+    /**
+     * Stops the connector, deletes its offsets (Connect keeps them under the name after the connector is
+     * deleted), then deletes it. A worker without the offsets API (Kafka before 3.6) is reported, not fatal.
+     */
+    private static void removeConnector(ConnectClient connect, String name, String offsetsWhat, List<String> done)
+            throws InterruptedException {
+        if (!connect.exists(name)) {
+            return;
+        }
+        connect.stop(name);
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
+        while (!"STOPPED".equals(connect.status(name).path("connector").path("state").asText())) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("connector " + name + " did not stop within " + STOP_WAIT_MS / 1000 + " s");
+            }
+            Thread.sleep(250);
+        }
+        try {
+            connect.resetOffsets(name);
+            done.add("deleted " + offsetsWhat + " (" + name + ")");
+        } catch (ConnectRestException e) {
+            done.add("could not delete " + offsetsWhat + " of " + name + " (" + e.getMessage() + "): a new run must use "
+                    + "another --name");
+        }
+        connect.delete(name);
+        done.add("deleted connector " + name);
+    }
+
+    private static void deleteConsumerGroup(String bootstrapServers, MigrationNames names, List<String> done)
+            throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.deleteConsumerGroups(List.of(names.consumerGroup())).all().get(60, TimeUnit.SECONDS);
+            done.add("deleted consumer group " + names.consumerGroup());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return; // already gone with the sink's offsets
+            }
+            if (e.getCause() instanceof GroupNotEmptyException) {
+                throw new FindingsException("consumer group " + names.consumerGroup() + " still has members: a sink "
+                        + "connector of that name runs on another Connect cluster. Delete it, then run finish again.");
+            }
+            throw e;
+        }
+    }
+
+    private static void deleteProgress(PgEndpoint target, String schema, MigrationNames names, List<String> done)
+            throws Exception {
+        try (Connection c = target.connect()) {
+            for (String table : List.of("sink_progress", "snapshot_progress")) {
+                String qualified = Sql.ident(schema) + "." + table;
+                if ("t".equals(Sql.one(c, "SELECT to_regclass(?) IS NOT NULL", qualified))) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE stream = ?")) {
+                        ps.setString(1, names.stream());
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            done.add("deleted the progress rows of stream " + names.stream() + " on the target");
+        }
+    }
+
+    private static void dropSlotAndPublication(PgEndpoint source, MigrationNames names, boolean connectorsRemoved,
+                                               List<String> done) throws Exception {
         try (Connection c = source.connect()) {
             // After cutover --block-writes the database defaults to read-only; warp's own session needs to drop things.
             Sql.exec(c, "SET default_transaction_read_only = off");
@@ -37,6 +172,11 @@ public final class Teardown {
                     break;
                 }
                 if ("t".equals(slot.get(0)[0])) {
+                    if (!connectorsRemoved) {
+                        throw new FindingsException("refusing to drop replication slot " + names.slot() + ": it is in use "
+                                + "(walsender pid " + slot.get(0)[1] + "). Give --connect-url so that finish removes the "
+                                + "connectors, or delete the connector reading it first.");
+                    }
                     if (System.currentTimeMillis() > deadline - 30_000 && slot.get(0)[1] != null) {
                         // The deleted connector's walsender should have gone; end it.
                         Sql.one(c, "SELECT pg_terminate_backend(?)", Integer.parseInt(slot.get(0)[1]));
@@ -56,15 +196,5 @@ public final class Teardown {
                 done.add("dropped publication " + names.publication());
             }
         }
-        if (deleteTopics) {
-            if (bootstrapServers == null) {
-                throw new IllegalArgumentException("--delete-topics needs --bootstrap-servers");
-            }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-                admin.deleteTopics(List.of(names.topic())).all().get(60, TimeUnit.SECONDS);
-                done.add("deleted topic " + names.topic());
-            }
-        }
-        return done;
     }
 }

@@ -117,6 +117,16 @@ class CitusTransactionalApplyTest {
                     assertEquals(transactions, rs.getLong(1), "each source transaction applied once");
                 }
             }
+            // Reference tables: every progress write touches every worker, so each group commits with 2PC even when
+            // its changes touch one shard (docs/guarantees.md, "On Citus").
+            try (Connection dst = m.target(); PreparedStatement ps = dst.prepareStatement(
+                    "SELECT count(*) FROM citus_tables WHERE citus_table_type = 'reference'"
+                            + " AND table_name IN ('warp.sink_progress'::regclass, 'warp.snapshot_progress'::regclass)")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(2, rs.getLong(1), "the progress tables are Citus reference tables");
+                }
+            }
             m.close();
             m.targetSql("DROP SCHEMA " + s + " CASCADE");
         }

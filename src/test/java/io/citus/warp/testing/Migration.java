@@ -154,6 +154,8 @@ public final class Migration implements AutoCloseable {
     public void deploySink(String tables, Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(
                 ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues(tables)));
+        // As warp start does: the sink checks its stored position against the topic through the same cluster.
+        config.put("kafka.bootstrap.servers", env.bootstrapServers());
         config.putAll(overrides);
         connect().putConnectorConfig(sinkConnector(), config);
         awaitRunning(sinkConnector());

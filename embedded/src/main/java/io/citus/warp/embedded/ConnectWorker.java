@@ -49,6 +49,9 @@ public final class ConnectWorker implements AutoCloseable {
         // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.put("offset.flush.interval.ms", "5000");
+        // Plugins are found through their ServiceLoader manifests instead of a reflective scan of every jar on
+        // plugin.path and the class path: a worker (re)start took 94 s of scanning on a loaded 2-core machine.
+        props.put("plugin.discovery", "service_load");
         // Debezium must close its replication connection before a restarted task can take the slot
         // again; the default 5 s is too short on a busy machine, leaving the slot "active for PID ...".
         props.put("task.shutdown.graceful.timeout.ms", "30000");

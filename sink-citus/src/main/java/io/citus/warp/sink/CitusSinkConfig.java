@@ -33,12 +33,17 @@ public final class CitusSinkConfig extends AbstractConfig {
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
     public static final String SUMMARY_INTERVAL_MS = "log.summary.interval.ms";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    /** Prefix of further Kafka Admin client settings (security) for the position check. */
+    public static final String KAFKA_ADMIN_PREFIX = "kafka.admin.";
+    public static final String SNAPSHOT_NONEMPTY_TARGET = "snapshot.nonempty.target";
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String STREAM_GROUP = "Stream";
     private static final String MAPPING_GROUP = "Table mapping";
     private static final String APPLY_GROUP = "Apply";
     private static final String ERRORS_GROUP = "Errors";
+    private static final String POSITION_GROUP = "Position check";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new JdbcUrl(), Importance.HIGH,
@@ -104,7 +109,22 @@ public final class CitusSinkConfig extends AbstractConfig {
                     ERRORS_GROUP, 2, Width.SHORT, "Retry backoff")
             .define(SUMMARY_INTERVAL_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
                     "Interval of the INFO summary line (transactions, changes, delay).",
-                    ERRORS_GROUP, 3, Width.SHORT, "Summary interval");
+                    ERRORS_GROUP, 3, Width.SHORT, "Summary interval")
+            .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+                    "Bootstrap servers of the Kafka cluster the sink reads (the Connect worker's bootstrap.servers). When "
+                            + "the task positions itself from the target's progress, it asks this cluster, with a Kafka Admin "
+                            + "client, for the topic's ID and its first and last offsets, and fails instead of skipping or "
+                            + "repeating anything when the topic was recreated or records after the stored position were deleted. "
+                            + "Further Admin client settings (e.g. security) go under the prefix 'kafka.admin.'. Empty: the "
+                            + "check is not made (a warning says so at start).",
+                    POSITION_GROUP, 1, Width.LONG, "Kafka bootstrap servers")
+            .define(SNAPSHOT_NONEMPTY_TARGET, Type.STRING, "fail",
+                    ConfigDef.CaseInsensitiveValidString.in("fail", "truncate"), Importance.MEDIUM,
+                    "What the first snapshot load of a table does when the target table already holds rows (that this "
+                            + "stream did not load): 'fail' stops the task naming the table, so that foreign rows are never "
+                            + "merged with the source's; 'truncate' empties the target table first, in the same transaction as "
+                            + "its first snapshot rows.",
+                    POSITION_GROUP, 2, Width.SHORT, "Non-empty target at first snapshot");
 
     public CitusSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -175,6 +195,22 @@ public final class CitusSinkConfig extends AbstractConfig {
 
     public long summaryIntervalMs() {
         return getLong(SUMMARY_INTERVAL_MS);
+    }
+
+    /** Admin client settings for the position check, or null when {@value #KAFKA_BOOTSTRAP_SERVERS} is empty. */
+    public Map<String, Object> kafkaAdminSettings() {
+        String servers = getString(KAFKA_BOOTSTRAP_SERVERS);
+        if (servers == null || servers.isBlank()) {
+            return null;
+        }
+        Map<String, Object> settings = new java.util.HashMap<>(originalsWithPrefix(KAFKA_ADMIN_PREFIX));
+        settings.put("bootstrap.servers", servers);
+        settings.putIfAbsent("client.id", "citus-warp-sink-position-check");
+        return settings;
+    }
+
+    public boolean truncateNonEmptyTarget() {
+        return "truncate".equalsIgnoreCase(getString(SNAPSHOT_NONEMPTY_TARGET));
     }
 
     static final class JdbcUrl implements ConfigDef.Validator {

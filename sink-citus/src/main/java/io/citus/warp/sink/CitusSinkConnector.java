@@ -1,10 +1,14 @@
 package io.citus.warp.sink;
 
 import io.citus.warp.sink.apply.TargetSession;
+import io.citus.warp.sink.progress.OffsetReset;
+import io.citus.warp.sink.progress.ProgressStore;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 import java.sql.Connection;
@@ -50,6 +54,28 @@ public final class CitusSinkConnector extends SinkConnector {
 
     @Override
     public void stop() {
+    }
+
+    /**
+     * The sink's position is the target's progress row, so Connect's offsets REST API acts on it: an offset
+     * moves the row there, a reset leaves it in charge ({@link OffsetReset}).
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<TopicPartition, Long> offsets) {
+        CitusSinkConfig config = new CitusSinkConfig(connectorConfig);
+        ProgressStore progress = new ProgressStore(config.progressSchema(),
+                config.stream(connectorConfig.getOrDefault(CONNECTOR_NAME, "citus-sink")));
+        OffsetReset.apply(offsets, progress, () -> {
+            try {
+                Connection c = DriverManager.getConnection(config.url(),
+                        TargetSession.connectionProperties(config.user(), config.password()));
+                c.setAutoCommit(false);
+                return c;
+            } catch (SQLException e) {
+                throw new ConnectException("Cannot connect to the target to move the sink's progress: " + e.getMessage(), e);
+            }
+        });
+        return true;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.citus.warp.sink.event.Lsn;
 import io.citus.warp.sink.event.MalformedEventException;
 import io.citus.warp.sink.event.StreamElement;
 import io.citus.warp.sink.metrics.SinkMetrics;
+import io.citus.warp.sink.progress.PositionGuard;
 import io.citus.warp.sink.progress.Progress;
 import io.citus.warp.sink.progress.ProgressStore;
 import io.citus.warp.sink.queue.ApplyQueue;
@@ -53,6 +54,7 @@ public final class CitusSinkTask extends SinkTask {
     /** Set after a transient failure: the progress table tells whether the failed COMMIT took effect. */
     private boolean verifyProgress;
     private ProgressStore progress;
+    private PositionGuard positionGuard;
     private SinkMetrics metrics;
     private final ChangeEventDecoder decoder = new ChangeEventDecoder();
     private TransactionAssembler assembler;
@@ -78,6 +80,8 @@ public final class CitusSinkTask extends SinkTask {
         stream = config.stream(props.getOrDefault(CitusSinkConnector.CONNECTOR_NAME, "citus-sink"));
         session = new TargetSession(config.url(), config.user(), config.password(), config.mapping());
         progress = new ProgressStore(config.progressSchema(), stream);
+        positionGuard = new PositionGuard(config.kafkaAdminSettings(), progress, stream,
+                props.getOrDefault(CitusSinkConnector.CONNECTOR_NAME, stream));
         metrics = new SinkMetrics(config.summaryIntervalMs());
         try {
             metrics.register(context.pluginMetrics());
@@ -86,7 +90,8 @@ public final class CitusSinkTask extends SinkTask {
         }
         PgText text = new PgText(config.placeholder(), config.timetzAsUtc());
         RowEncoder encoder = new RowEncoder(text, config.keylessTables());
-        queue = new ApplyQueue(new TargetApplier(session, encoder, progress, this::committed), config.groupMaxChanges(),
+        queue = new ApplyQueue(new TargetApplier(session, encoder, progress, this::committed,
+                config.truncateNonEmptyTarget()), config.groupMaxChanges(),
                 new ApplyQueue.Listener() {
                     @Override
                     public void acknowledged(KafkaPosition position) {
@@ -113,6 +118,8 @@ public final class CitusSinkTask extends SinkTask {
         positioned = false;
         try {
             position();
+        } catch (ConnectException e) {
+            throw e; // the stored position does not match the topic: never guess
         } catch (RuntimeException e) {
             // The target may be unreachable right now; put() positions before applying anything.
             LOG.warn("could not read the sink's progress from the target yet ({}); will retry", e.getMessage());
@@ -131,6 +138,7 @@ public final class CitusSinkTask extends SinkTask {
         }
         boolean seeked = false;
         Optional<Progress> stored = storedProgress();
+        positionGuard.verify(context.assignment(), stored);
         for (TopicPartition tp : context.assignment()) {
             ingested.remove(tp);
             applied.remove(tp);
@@ -243,8 +251,10 @@ public final class CitusSinkTask extends SinkTask {
                 LOG.info("the last group was committed before the connection was lost (commit LSN {}); not applying it again",
                         Lsn.format(p.commitLsn()));
                 queue.applied(p.commitLsn());
-                acknowledge(p.kafka());
             }
+            acknowledge(p.kafka());
+            // Snapshot runs carry no commit LSN: the stored Kafka offset says whether the last one was committed.
+            queue.dropUpTo(p.kafka());
         });
         verifyProgress = false;
     }

@@ -13,11 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Loads runs of Debezium snapshot rows (op=r) with COPY, one target transaction per run, recording
@@ -37,10 +40,18 @@ public final class SnapshotLoader {
     private final RowEncoder encoder;
     private final ProgressStore progress;
     private final CommitListener listener;
+    private final boolean truncateNonEmpty;
     /** The rows being written when a load fails, for the error message. */
     private List<ChangeEvent> loading;
 
     public SnapshotLoader(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener) {
+        this(session, encoder, progress, listener, false);
+    }
+
+    /** @param truncateNonEmpty empty a non-empty target table at its first snapshot load instead of failing */
+    public SnapshotLoader(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener,
+                          boolean truncateNonEmpty) {
+        this.truncateNonEmpty = truncateNonEmpty;
         this.session = session;
         this.encoder = encoder;
         this.progress = progress;
@@ -97,6 +108,8 @@ public final class SnapshotLoader {
                 LOG.info("a new snapshot of {} began (LSN {} after {}): emptying target table {} before loading it again",
                         first.table(), Lsn.format(snapshotLsn), Lsn.format(recorded), table.id());
                 writer.truncate(List.of(table));
+            } else if (recorded < 0) {
+                firstLoad(c, writer, table, first);
             }
             Map<List<String>, List<EncodedRow>> shapes = new LinkedHashMap<>();
             boolean completed = false;
@@ -117,9 +130,64 @@ public final class SnapshotLoader {
                 LOG.info("snapshot of {} complete on the target", first.table());
             }
         }
+        ChangeEvent last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+        if (last != null && "last".equals(last.snapshot())) {
+            emptyTablesLeftOut(c, writer, last.source().lsn());
+        }
         progress.recordSnapshotPosition(c, end, rows.size());
         c.commit();
         listener.committed(end, 0, rows.size(), -1, -1);
+    }
+
+    /**
+     * The first snapshot row this stream loads into {@code table}. Rows already there were not loaded by
+     * this stream's snapshot: either it streamed changes into the table before (a table that was empty at the
+     * first snapshot, now snapshotted again: replace its contents), or they are foreign rows, which are never
+     * merged with the source's: the task fails, or with snapshot.nonempty.target=truncate the table is emptied.
+     */
+    private void firstLoad(Connection c, RowWriter writer, TargetTable table, ChangeEvent first) throws SQLException {
+        if (!hasRows(c, table)) {
+            return;
+        }
+        if (progress.appliedCommitLsn(c) >= 0) {
+            LOG.info("a new snapshot of {} began after streaming: emptying target table {} before loading it again",
+                    first.table(), table.id());
+        } else if (truncateNonEmpty) {
+            LOG.info("target table {} holds rows before its first snapshot load; emptying it (snapshot.nonempty.target="
+                    + "truncate)", table.id());
+        } else {
+            throw new ApplyException(ErrorKind.PERMANENT, "Target table " + table.id() + " already holds rows, but no "
+                    + "snapshot of " + first.table() + " has been loaded into it by stream '" + progress.stream()
+                    + "' (snapshot LSN " + Lsn.format(first.source().lsn()) + ", Kafka " + first.kafka() + "). Loading the "
+                    + "snapshot would merge the source's rows with rows of unknown origin. Empty the table (TRUNCATE) and "
+                    + "restart the sink task, or set snapshot.nonempty.target=truncate to have the sink empty it.", null);
+        }
+        writer.truncate(List.of(table));
+    }
+
+    private static boolean hasRows(Connection c, TargetTable table) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + io.citus.warp.sink.sql.Identifiers.qualified(table.id()) + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * At the end of a snapshot ({@code source.snapshot=last}): tables snapshotted before at an older LSN that
+     * got no row in this one are empty on the source now; empty them on the target too.
+     */
+    private void emptyTablesLeftOut(Connection c, RowWriter writer, long snapshotLsn) throws SQLException {
+        for (TableId id : progress.tablesSnapshottedBefore(c, snapshotLsn)) {
+            Optional<TargetTable> table = session.existingTable(id);
+            if (table.isEmpty()) {
+                continue;
+            }
+            LOG.info("the snapshot at LSN {} ended without rows for target table {}, loaded by an earlier snapshot: "
+                    + "emptying it", Lsn.format(snapshotLsn), id);
+            writer.truncate(List.of(table.get()));
+            progress.recordSnapshotRows(c, id, snapshotLsn, 0, true);
+        }
     }
 
     private static ApplyException permanent(List<ChangeEvent> rows, SQLException e) {

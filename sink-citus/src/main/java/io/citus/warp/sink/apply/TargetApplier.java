@@ -16,8 +16,10 @@ public final class TargetApplier implements ApplyTarget {
     private final GroupApplier groups;
     private final StreamedTransaction streamed;
 
-    public TargetApplier(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener) {
-        this.snapshots = new SnapshotLoader(session, encoder, progress, listener);
+    /** @param truncateNonEmptyTarget a first snapshot load into a non-empty target table empties it (else refuses) */
+    public TargetApplier(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener,
+                         boolean truncateNonEmptyTarget) {
+        this.snapshots = new SnapshotLoader(session, encoder, progress, listener, truncateNonEmptyTarget);
         this.groups = new GroupApplier(session, encoder, progress, listener);
         this.streamed = new StreamedTransaction(session, encoder, progress, listener);
     }

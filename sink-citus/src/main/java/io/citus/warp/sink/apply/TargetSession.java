@@ -106,6 +106,11 @@ public final class TargetSession implements AutoCloseable {
                         + "then restart the sink task.", null));
     }
 
+    /** A target table by its target name, if it exists. */
+    public java.util.Optional<TargetTable> existingTable(TableId target) throws SQLException {
+        return catalog.find(connection(), target);
+    }
+
     public void rollbackQuietly() {
         try {
             if (connection != null && !connection.isClosed()) {

@@ -38,6 +38,8 @@ public enum ErrorKind {
                 || state.equals("57P02")           // crash_shutdown
                 || state.equals("57P03")           // cannot_connect_now (starting up, recovery)
                 || state.equals("53300")           // too_many_connections
+                || state.equals("57014")           // query_canceled (statement_timeout, pg_cancel_backend)
+                || state.equals("25006")           // read_only_sql_transaction (failover to a standby being promoted)
                 || state.equals("58000") && message != null && message.contains("connection") // Citus: node connection failures
                 || state.equals("XX000") && message != null && message.contains("connection to the remote node");
     }

@@ -20,7 +20,26 @@ public final class ChangeEventDecoder {
     /** Debezium's op code for a logical decoding message ({@code pg_logical_emit_message}). */
     static final String MESSAGE_OP = "m";
 
+    /**
+     * @throws MalformedEventException for any record that cannot be decoded, whatever the cause: a
+     *         decoding failure is permanent (redelivery brings the same bytes), never mistaken for a
+     *         transient failure of the target that happens to coincide with it
+     */
     public StreamElement decode(SinkRecord record) {
+        try {
+            return decodeRecord(record);
+        } catch (MalformedEventException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The exception's own message may quote a value; name only its kind.
+            throw new MalformedEventException("record at " + record.originalTopic() + "-" + record.originalKafkaPartition()
+                    + "@" + record.originalKafkaOffset() + " could not be decoded as a Debezium record ("
+                    + e.getClass().getName() + "). Check that the source and the sink use the same converter settings, "
+                    + "then restart the sink task; it resumes at this record.", e);
+        }
+    }
+
+    private StreamElement decodeRecord(SinkRecord record) {
         KafkaPosition kafka = new KafkaPosition(record.originalTopic(), record.originalKafkaPartition(),
                 record.originalKafkaOffset());
         Object value = record.value();

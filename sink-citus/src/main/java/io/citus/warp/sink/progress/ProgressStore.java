@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,13 +22,41 @@ import java.util.Optional;
 public final class ProgressStore {
     private final String schema;
     private final String stream;
+    /** The ID of the topic being read, recorded with every position write; null when unknown. */
+    private volatile String topicId;
 
     public ProgressStore(String schema, String stream) {
         this.schema = Identifiers.quote(schema);
         this.stream = stream;
     }
 
-    /** Creates the progress tables if needed (own transaction). */
+    public String stream() {
+        return stream;
+    }
+
+    /** Commit LSN of the last streamed transaction applied, -1 before any; read inside the caller's transaction. */
+    public long appliedCommitLsn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce((commit_lsn - '0/0'::pg_lsn)::bigint, -1) FROM "
+                + schema + ".sink_progress WHERE stream = ?")) {
+            ps.setString(1, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
+    /** The topic ID to record with the positions written from now on (null: unknown, record none). */
+    public void useTopicId(String topicId) {
+        this.topicId = topicId;
+    }
+
+    /**
+     * Creates the progress tables if needed (own transaction). On Citus they become reference tables: a
+     * write to a reference table touches every worker, so a target transaction that writes the progress row
+     * always commits with two-phase commit, atomically with its changes even when they touch a single shard
+     * placement (Citus commits a single-placement write on the worker, without 2PC, before a plain
+     * coordinator table commits locally: a coordinator crash between the two would lose the progress row).
+     */
     public void ensureTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
@@ -51,6 +81,41 @@ public final class ProgressStore {
                     + " started_at timestamptz NOT NULL,"
                     + " updated_at timestamptz NOT NULL,"
                     + " PRIMARY KEY (stream, table_name))");
+            s.execute("ALTER TABLE " + schema + ".sink_progress ADD COLUMN IF NOT EXISTS kafka_topic_id text");
+        }
+        c.commit();
+        if (isCitus(c)) {
+            for (String table : List.of("sink_progress", "snapshot_progress")) {
+                makeReferenceTable(c, schema + "." + table);
+            }
+        }
+    }
+
+    private static boolean isCitus(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_extension WHERE extname = 'citus'")) {
+            rs.next();
+            boolean citus = rs.getLong(1) > 0;
+            c.commit();
+            return citus;
+        }
+    }
+
+    private static void makeReferenceTable(Connection c, String table) throws SQLException {
+        try (PreparedStatement check = c.prepareStatement(
+                "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = ?::regclass")) {
+            check.setString(1, table);
+            try (ResultSet rs = check.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    c.commit();
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT create_reference_table(?::regclass)")) {
+            ps.setString(1, table);
+            ps.execute();
         }
         c.commit();
     }
@@ -59,7 +124,7 @@ public final class ProgressStore {
     public Optional<Progress> load(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT kafka_topic, kafka_partition, kafka_offset,"
                 + " coalesce((commit_lsn - '0/0'::pg_lsn)::bigint, -1), coalesce(source_txid, -1),"
-                + " coalesce((extract(epoch FROM source_commit_time) * 1000)::bigint, -1), transactions, changes"
+                + " coalesce((extract(epoch FROM source_commit_time) * 1000)::bigint, -1), transactions, changes, kafka_topic_id"
                 + " FROM " + schema + ".sink_progress WHERE stream = ?")) {
             ps.setString(1, stream);
             try (ResultSet rs = ps.executeQuery()) {
@@ -67,7 +132,7 @@ public final class ProgressStore {
                     return Optional.empty();
                 }
                 return Optional.of(new Progress(new KafkaPosition(rs.getString(1), rs.getInt(2), rs.getLong(3)),
-                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getString(9)));
             } finally {
                 c.commit();
             }
@@ -79,9 +144,10 @@ public final class ProgressStore {
                                    long transactions, long changes) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".sink_progress AS p"
                 + " (stream, kafka_topic, kafka_partition, kafka_offset, commit_lsn, source_txid, source_commit_time, applied_at,"
-                + "  transactions, changes)"
-                + " VALUES (?, ?, ?, ?, ?::pg_lsn, ?, to_timestamp(?::double precision / 1000), clock_timestamp(), ?, ?)"
+                + "  transactions, changes, kafka_topic_id)"
+                + " VALUES (?, ?, ?, ?, ?::pg_lsn, ?, to_timestamp(?::double precision / 1000), clock_timestamp(), ?, ?, ?)"
                 + " ON CONFLICT (stream) DO UPDATE SET kafka_topic = EXCLUDED.kafka_topic,"
+                + " kafka_topic_id = coalesce(EXCLUDED.kafka_topic_id, p.kafka_topic_id),"
                 + " kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,"
                 + " commit_lsn = EXCLUDED.commit_lsn, source_txid = EXCLUDED.source_txid,"
                 + " source_commit_time = EXCLUDED.source_commit_time, applied_at = EXCLUDED.applied_at,"
@@ -95,6 +161,7 @@ public final class ProgressStore {
             ps.setLong(7, commitTsMs);
             ps.setLong(8, transactions);
             ps.setLong(9, changes);
+            ps.setString(10, topicId);
             ps.executeUpdate();
         }
     }
@@ -102,9 +169,10 @@ public final class ProgressStore {
     /** Records the position after snapshot rows, inside the target transaction that loaded them. */
     public void recordSnapshotPosition(Connection c, KafkaPosition position, long rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".sink_progress AS p"
-                + " (stream, kafka_topic, kafka_partition, kafka_offset, applied_at, snapshot_rows)"
-                + " VALUES (?, ?, ?, ?, clock_timestamp(), ?)"
+                + " (stream, kafka_topic, kafka_partition, kafka_offset, applied_at, snapshot_rows, kafka_topic_id)"
+                + " VALUES (?, ?, ?, ?, clock_timestamp(), ?, ?)"
                 + " ON CONFLICT (stream) DO UPDATE SET kafka_topic = EXCLUDED.kafka_topic,"
+                + " kafka_topic_id = coalesce(EXCLUDED.kafka_topic_id, p.kafka_topic_id),"
                 + " kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,"
                 + " applied_at = EXCLUDED.applied_at, snapshot_rows = p.snapshot_rows + EXCLUDED.snapshot_rows")) {
             ps.setString(1, stream);
@@ -112,6 +180,7 @@ public final class ProgressStore {
             ps.setInt(3, position.partition());
             ps.setLong(4, position.offset());
             ps.setLong(5, rows);
+            ps.setString(6, topicId);
             ps.executeUpdate();
         }
     }
@@ -147,5 +216,44 @@ public final class ProgressStore {
             ps.setBoolean(5, completed);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Tables of this stream whose recorded snapshot is older than {@code snapshotLsn}: a new snapshot that
+     * ended without sending them a row (they are empty on the source now) must still replace their contents.
+     */
+    public List<TableId> tablesSnapshottedBefore(Connection c, long snapshotLsn) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM " + schema
+                + ".snapshot_progress WHERE stream = ? AND snapshot_lsn < ?::pg_lsn ORDER BY table_name")) {
+            ps.setString(1, stream);
+            ps.setString(2, Lsn.format(snapshotLsn));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(TableId.parse(rs.getString(1)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * An explicit reset (Connect's offsets REST API): the next record to apply is {@code nextOffset} of
+     * the topic. The commit LSN stays, so source transactions already applied are still recognised and
+     * skipped; the topic ID is forgotten and recorded again from the topic now read. Own transaction.
+     */
+    public void moveTo(Connection c, String topic, int partition, long nextOffset) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".sink_progress AS p"
+                + " (stream, kafka_topic, kafka_partition, kafka_offset, applied_at) VALUES (?, ?, ?, ?, now())"
+                + " ON CONFLICT (stream) DO UPDATE SET kafka_topic = EXCLUDED.kafka_topic,"
+                + " kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset,"
+                + " kafka_topic_id = NULL, applied_at = EXCLUDED.applied_at")) {
+            ps.setString(1, stream);
+            ps.setString(2, topic);
+            ps.setInt(3, partition);
+            ps.setLong(4, nextOffset - 1);
+            ps.executeUpdate();
+        }
+        c.commit();
     }
 }

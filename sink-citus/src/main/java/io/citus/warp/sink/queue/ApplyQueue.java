@@ -120,6 +120,17 @@ public final class ApplyQueue {
     }
 
     /**
+     * Drops the units up to {@code position}: after a lost connection the progress row showed they were committed
+     * (a snapshot run has no commit LSN to recognise it by).
+     */
+    public void dropUpTo(KafkaPosition position) {
+        while (!units.isEmpty() && units.peekFirst().last().offset() <= position.offset()
+                && units.peekFirst().last().topic().equals(position.topic())) {
+            units.pollFirst();
+        }
+    }
+
+    /**
      * After a failure while a streamed transaction's target transaction was open: where to read the stream
      * again (that transaction's BEGIN). The queue is empty then.
      */

@@ -131,6 +131,16 @@ class ChangeEventDecoderTest {
         assertThrows(MalformedEventException.class, () -> decoder.decode(record(KEY, null, envelope, 1)));
     }
 
+    /** A failure inside decoding is permanent whatever it is, and its message quotes no value of the record. */
+    @Test
+    void anyDecodingFailureIsMalformedAndQuotesNoValue() {
+        Struct end = new Struct(MARKER).put("status", "END").put("id", "secret42x:23460000").put("ts_ms", 5L);
+        MalformedEventException e = assertThrows(MalformedEventException.class,
+                () -> decoder.decode(record(MARKER_KEY, new Struct(MARKER_KEY).put("id", "secret42x:23460000"), end, 17)));
+        assertTrue(e.getMessage().contains("p.changes-0@17"), e.getMessage());
+        assertTrue(!e.getMessage().contains("secret42x"), e.getMessage());
+    }
+
     private static Struct row(int tenant, long id, String note) {
         return new Struct(ROW).put("tenant_id", tenant).put("id", id).put("note", note);
     }
