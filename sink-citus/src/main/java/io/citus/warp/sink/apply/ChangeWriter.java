@@ -30,10 +30,30 @@ final class ChangeWriter {
         this.encoder = encoder;
     }
 
-    /** TRUNCATE and rows of keyless tables (no key to net changes by) must be written change by change. */
+    /**
+     * TRUNCATE, rows of keyless tables (no key to net changes by) and changes whose old row is identified by a
+     * replica identity index rather than the primary key must be written change by change.
+     */
     boolean needsOrder(List<ChangeEvent> events) {
         for (ChangeEvent e : events) {
-            if (e.op() == Op.TRUNCATE || encoder.isAllowedKeyless(e)) {
+            if (e.op() == Op.TRUNCATE || encoder.isAllowedKeyless(e) || identifiedByIndex(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An UPDATE or DELETE whose old image lacks a primary-key column: the source table has REPLICA IDENTITY
+     * USING INDEX, so the old row is known only by that index's columns (the non-null ones of the image; such
+     * an index is unique and on NOT NULL columns). Under DEFAULT or FULL the old image holds the key.
+     */
+    static boolean identifiedByIndex(ChangeEvent e) {
+        if ((e.op() != Op.UPDATE && e.op() != Op.DELETE) || e.before() == null || e.keyColumns().isEmpty()) {
+            return false;
+        }
+        for (String key : e.keyColumns()) {
+            if (e.before().schema().field(key) == null || e.before().get(key) == null) {
                 return true;
             }
         }
@@ -70,6 +90,8 @@ final class ChangeWriter {
                 writer.truncate(truncated);
             } else if (encoder.isAllowedKeyless(current)) {
                 applyKeyless(writer, session.table(current), current);
+            } else if (identifiedByIndex(current)) {
+                applyByIdentityIndex(writer, session.table(current), current);
             } else {
                 TargetTable table = session.table(current);
                 TableChanges single = new TableChanges(table, current.keyColumns());
@@ -97,6 +119,73 @@ final class ChangeWriter {
         ChangeEvent c = events.get(delete + 1);
         return d.op() == Op.DELETE && c.op() == Op.CREATE && d.table().equals(c.table())
                 && d.source().lsn() == c.source().lsn();
+    }
+
+    /**
+     * An UPDATE or DELETE of the one row whose replica identity index columns equal the old image's. An update
+     * may change the primary key (Debezium cannot tell without the old key) and leaves columns it does not carry
+     * (unchanged TOAST) as they are; on Citus a row whose distribution value changed is deleted where it is and
+     * inserted whole (unchanged values carried from the old row).
+     */
+    private void applyByIdentityIndex(RowWriter writer, TargetTable table, ChangeEvent event) throws SQLException {
+        EncodedRow old = encoder.encode(event, event.before(), table);
+        List<String> identity = new ArrayList<>();
+        List<String> identityValues = new ArrayList<>();
+        for (String column : old.columns()) {
+            if (old.value(column) != null) {
+                identity.add(column);
+                identityValues.add(old.value(column));
+            }
+        }
+        if (identity.isEmpty()) {
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the old row carries neither the primary key "
+                    + "nor replica identity columns, so it cannot be found on the target. Set REPLICA IDENTITY DEFAULT or FULL "
+                    + "on the source table and re-snapshot it.", null);
+        }
+        if (event.op() == Op.DELETE) {
+            expectOne(writer.deleteWhere(table, identity, identityValues), event, table);
+            return;
+        }
+        EncodedRow after = encoder.encode(event, event.after(), table);
+        String dist = table.isDistributed() ? table.distributionColumn() : null;
+        List<String> set = new ArrayList<>();
+        List<String> setValues = new ArrayList<>();
+        for (String column : after.columns()) {
+            TargetColumn c = table.column(column);
+            if (c != null && !c.generated() && !column.equals(dist)) {
+                set.add(column);
+                setValues.add(after.value(column));
+            }
+        }
+        List<String> where = new ArrayList<>(identity);
+        List<String> whereValues = new ArrayList<>(identityValues);
+        if (dist != null && after.has(dist) && !identity.contains(dist)) {
+            where.add(dist);
+            whereValues.add(after.value(dist));
+        }
+        int changed = set.isEmpty() ? writer.read(table, where, whereValues, List.of(where.get(0))) == null ? 0 : 1
+                : writer.updateWhere(table, set, setValues, where, whereValues);
+        if (changed == 0 && dist != null) {
+            // Not under its new distribution value: it moved. Rebuild it whole there.
+            List<String> columns = new ArrayList<>(table.columns().keySet().stream().filter(c -> !table.column(c).generated()).toList());
+            java.util.Map<String, String> current = writer.read(table, identity, identityValues, columns);
+            if (current != null) {
+                java.util.LinkedHashMap<String, String> values = new java.util.LinkedHashMap<>(current);
+                values.putAll(after.values());
+                expectOne(writer.deleteWhere(table, identity, identityValues), event, table);
+                writer.insert(table, new EncodedRow(values, java.util.Set.of()));
+                return;
+            }
+        }
+        expectOne(changed, event, table);
+    }
+
+    private static void expectOne(int changed, ChangeEvent event, TargetTable table) {
+        if (changed != 1) {
+            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": " + changed + " rows on target table " + table.id()
+                    + " match the old row's replica identity columns (expected 1), so the target has diverged from the source "
+                    + "for this table, or lacks the source's unique replica identity index: re-snapshot it.", null);
+        }
     }
 
     /**

@@ -170,6 +170,22 @@ final class RowWriter implements TableWrites {
         }
     }
 
+    /** UPDATE of {@code set} to the given values on the rows whose {@code where} columns have the given values. */
+    int updateWhere(TargetTable table, List<String> set, List<String> setValues, List<String> where, List<String> whereValues)
+            throws SQLException {
+        PreparedStatement ps = statements.get(SqlText.update(table, set, where));
+        int i = bindAll(ps, 1, setValues);
+        bindAll(ps, i, whereValues);
+        return ps.executeUpdate();
+    }
+
+    /** DELETE of the rows whose {@code where} columns have the given values. */
+    int deleteWhere(TargetTable table, List<String> where, List<String> whereValues) throws SQLException {
+        PreparedStatement ps = statements.get(SqlText.delete(table, where));
+        bindAll(ps, 1, whereValues);
+        return ps.executeUpdate();
+    }
+
     /** A plain INSERT (tables without primary key: nothing to conflict on). */
     void insert(TargetTable table, EncodedRow row) throws SQLException {
         List<String> columns = row.columns();
