@@ -59,7 +59,9 @@ public final class WriteFence {
     static List<String> relations(Connection c, List<TableName> tables) throws SQLException {
         List<String> out = new ArrayList<>();
         for (TableName t : tables) {
-            for (String[] r : Sql.rows(c, "SELECT ?::regclass::text UNION SELECT relid::regclass::text FROM pg_partition_tree(?::regclass)"
+            // Schema-qualified and quoted, so that the printed undo works under any search_path.
+            for (String[] r : Sql.rows(c, "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE c.oid IN (SELECT ?::regclass UNION SELECT relid FROM pg_partition_tree(?::regclass))"
                     + " ORDER BY 1", t.quoted(), t.quoted())) {
                 if (!out.contains(r[0])) {
                     out.add(r[0]);
