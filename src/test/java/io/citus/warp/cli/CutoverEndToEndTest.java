@@ -245,13 +245,13 @@ class CutoverEndToEndTest {
                 long sourceDownMin = Long.parseLong(Sql.one(s, "SELECT min(down) FROM ledger"));
                 long nextLedger = Long.parseLong(Sql.one(t, "SELECT nextval('shared_seq')"));
                 long nextDown = Long.parseLong(Sql.one(t, "SELECT nextval('down_seq')"));
-                long nextAudit = Long.parseLong(Sql.one(t, "INSERT INTO audit (note) VALUES ('on target') RETURNING id"));
+                long nextAudit = Long.parseLong(Sql.one(t, "SELECT nextval(pg_get_serial_sequence('audit', 'id'))"));
                 long sourceAuditMax = Long.parseLong(Sql.one(s, "SELECT max(id) FROM audit"));
                 assertTrue(nextLedger >= sourceLedgerMax + 10, "non-owned sequence past the source's: " + nextLedger + " vs " + sourceLedgerMax);
                 assertTrue(nextDown <= sourceDownMin - 10, "descending sequence below the source's: " + nextDown + " vs " + sourceDownMin);
                 assertTrue(nextAudit >= sourceAuditMax + 10, "identity past the source's: " + nextAudit + " vs " + sourceAuditMax);
 
-                // The application now writes to the target; a re-run must not move any sequence back.
+                // The application now draws ids on the target; a re-run must not move any sequence back.
                 Sql.exec(t, "SELECT setval('shared_seq', " + (nextLedger + 5000) + ")");
                 Run again = warp(args(env, m, "cutover", "--tables", tables, "--sequence-margin", "10", "--timeout", "120", "--json"));
                 assertEquals(Warp.OK, again.code(), again.out() + again.err());
