@@ -15,15 +15,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "cutover", mixinStandardHelpOptions = true,
-        description = {"The switch-over: waits until the sink has caught up; with --block-writes makes the source database",
-                "read-only for new sessions (ALTER DATABASE ... SET default_transaction_read_only = on; undo: ALTER DATABASE ...",
-                "RESET default_transaction_read_only) and waits for in-flight transactions; takes the source's WAL position and waits",
-                "until it is applied (sink commit LSN or slot confirmed position past it, with every Kafka record applied); sets every",
-                "sequence of the migrated tables on the target to the source's value plus --sequence-margin; runs a final verify;",
-                "and prints \"point your application at the target now\". Exit 1 if the final verify finds differences."})
+        description = {"The switch-over. Waits until the sink has drained the topic; installs a write fence on the source: a",
+                "trigger on every migrated table (and partition) that raises on INSERT/UPDATE/DELETE/TRUNCATE for every role and",
+                "session, created under a lock that waits for (or, with --terminate-sessions, ends) every open write transaction;",
+                "takes the source WAL position after the fence and waits until it is proven applied; moves every sequence the tables",
+                "use past the source's (never backwards); verifies; and only then prints \"point your application at the target now\".",
+                "Any failure after the fence removes it again (the source is writable) or prints exactly how to. See docs/warp-cli.md."})
 public final class CutoverCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
@@ -31,20 +33,26 @@ public final class CutoverCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--block-writes", description = "Make the source read-only for new sessions before the final sync (reversible, printed).")
+    @Option(names = "--no-fence", description = "Do not fence writes: a point-in-time sync, not a cutover (writes after it may be missing).")
+    boolean noFence;
+
+    @Option(names = "--block-writes", hidden = true, description = "Accepted for compatibility: the write fence is the default.")
     boolean blockWrites;
 
-    @Option(names = "--terminate-sessions", description = "With --block-writes, also terminate existing client sessions of the source database.")
+    @Option(names = "--terminate-sessions", description = "Terminate sessions whose open transactions still hold write locks on the migrated tables after --writer-grace (their uncommitted work rolls back); without it cutover waits up to --fence-timeout, then fails with nothing changed.")
     boolean terminateSessions;
 
-    @Option(names = "--sequence-margin", paramLabel = "N", description = "Added to each source sequence value (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--writer-grace", paramLabel = "SECONDS", description = "With --terminate-sessions: how long open write transactions may finish first (default: ${DEFAULT-VALUE}).")
+    long writerGraceSeconds = 5;
+
+    @Option(names = "--fence-timeout", paramLabel = "SECONDS", description = "Fail if open write transactions keep the fence out this long (default: ${DEFAULT-VALUE}).")
+    long fenceTimeoutSeconds = 60;
+
+    @Option(names = "--sequence-margin", paramLabel = "N", description = "Steps added to each source sequence's next value (default: ${DEFAULT-VALUE}).")
     long sequenceMargin = 1000;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting after this long (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds = 600;
-
-    @Option(names = "--settle", paramLabel = "SECONDS", description = "When no captured change follows the final position, how long the topic must stay applied (default: ${DEFAULT-VALUE}).")
-    long settleSeconds = 15;
 
     @Option(names = "--chunk-size", paramLabel = "ROWS", description = "Verify chunk size (default: ${DEFAULT-VALUE}).")
     int chunkSize = 10_000;
@@ -63,17 +71,43 @@ public final class CutoverCommand implements Callable<Integer> {
     }
 
     Cutover.Options options() {
-        return new Cutover.Options(blockWrites, terminateSessions, sequenceMargin, Duration.ofSeconds(timeoutSeconds),
-                Duration.ofSeconds(settleSeconds), chunkSize);
+        return new Cutover.Options(!noFence, terminateSessions, Duration.ofSeconds(writerGraceSeconds), Duration.ofSeconds(fenceTimeoutSeconds),
+                sequenceMargin, Duration.ofSeconds(timeoutSeconds), chunkSize);
     }
 
     static int run(StatusProbe probe, PgEndpoint source, PgEndpoint target, Cutover.Options options, MigrationSettings settings,
                    PrintWriter out) throws Exception {
         PrintWriter progress = settings.json() ? new PrintWriter(new StringWriter()) : out;
-        Cutover.Result result = Cutover.run(probe, source, target, Tables.resolve(settings, source), options, progress);
+        Cutover.Result result;
+        try {
+            result = Cutover.run(probe, source, target, settings.names(), Tables.resolve(settings, source), options, progress);
+        } catch (Cutover.FailedAfterFence e) {
+            return failed(out, settings.json(), e);
+        }
         if (settings.json()) {
             Output.json(out, result);
         }
-        return result.verify().equal() ? Warp.OK : Warp.FINDINGS;
+        return Warp.OK;
+    }
+
+    /** Reports a failed cutover, with the fence's state and undo statements, in text or JSON; returns the exit code. */
+    static int failed(PrintWriter out, boolean json, Cutover.FailedAfterFence e) {
+        Cutover.FenceReport fence = e.fence();
+        boolean differences = e.getCause() != null && String.valueOf(e.getCause().getMessage()).startsWith("the final verify found");
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ok", false);
+            m.put("error", Failures.describe(e));
+            m.put("fence", fence);
+            Output.json(out, m);
+        } else {
+            out.println("cutover FAILED: " + Failures.describe(e));
+            if (fence.installed() && !"removed".equals(fence.state())) {
+                out.println("the write fence is " + fence.state() + "; to make the source writable again run on the source:");
+                fence.undo().forEach(u -> out.println("  " + u + ";"));
+            }
+            out.flush();
+        }
+        return differences ? Warp.FINDINGS : Warp.FAILURE;
     }
 }

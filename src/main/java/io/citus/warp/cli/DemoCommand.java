@@ -79,7 +79,6 @@ public final class DemoCommand implements Callable<Integer> {
                 MigrateCommand migrate = new MigrateCommand();
                 migrate.createSchema = true;
                 migrate.cutover = true;
-                migrate.blockWrites = true;
                 migrate.timeoutSeconds = 600;
                 migrate.chunkSize = 1000;
                 migrate.sourceOverrides = Map.of();
@@ -119,8 +118,8 @@ public final class DemoCommand implements Callable<Integer> {
                     o.catchUpMillis() / 1000.0);
             if (o.cutover() != null) {
                 for (SequenceSync.SequenceSet q : o.cutover().sequences()) {
-                    out.printf("  sequence %-28s source %,d -> target next %s%n", q.targetSequence(), q.sourceValue(),
-                            Sql.one(t, "SELECT last_value + 1 FROM " + q.targetSequence()));
+                    out.printf("  sequence %-28s source next %,d -> target next %,d%n", q.targetSequence(), q.sourceNext(),
+                            q.targetNext());
                 }
                 out.println("  final verify: " + (o.cutover().verify().equal() ? "target equals source" : "DIFFERENCES"));
             }

@@ -34,11 +34,20 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--cutover", description = "After verify, cut over (see warp cutover) and finish (see warp finish).")
     boolean cutover;
 
-    @Option(names = "--block-writes", description = "With --cutover: make the source read-only before the final sync.")
+    @Option(names = "--no-fence", description = "With --cutover: do not fence writes on the source (a point-in-time sync, not a cutover).")
+    boolean noFence;
+
+    @Option(names = "--block-writes", hidden = true, description = "Accepted for compatibility: the write fence is the default.")
     boolean blockWrites;
 
-    @Option(names = "--terminate-sessions", description = "With --block-writes: terminate existing client sessions of the source database.")
+    @Option(names = "--terminate-sessions", description = "With --cutover: terminate sessions whose open transactions still hold write locks on the migrated tables after --writer-grace.")
     boolean terminateSessions;
+
+    @Option(names = "--writer-grace", paramLabel = "SECONDS", description = "With --terminate-sessions: how long open write transactions may finish first (default: ${DEFAULT-VALUE}).")
+    long writerGraceSeconds = 5;
+
+    @Option(names = "--fence-timeout", paramLabel = "SECONDS", description = "With --cutover: fail if open write transactions keep the fence out this long (default: ${DEFAULT-VALUE}).")
+    long fenceTimeoutSeconds = 60;
 
     @Option(names = "--sequence-margin", paramLabel = "N", description = "With --cutover: added to each source sequence value (default: ${DEFAULT-VALUE}).")
     long sequenceMargin = 1000;
@@ -65,7 +74,7 @@ public final class MigrateCommand implements Callable<Integer> {
             progress.println("starting embedded Kafka and Connect (plugins from " + ConnectRuntime.pluginPath() + ")...");
             progress.flush();
         }
-        try (ConnectRuntime runtime = settings.connectUrl() == null ? ConnectRuntime.embedded()
+        try (ConnectRuntime runtime = settings.connectUrl() == null ? ConnectRuntime.embedded(settings.secretsFile())
                 : ConnectRuntime.remote(settings.connectUrl(), settings.bootstrapServers())) {
             MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(null), progress);
             if (settings.json()) {
@@ -77,8 +86,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
     MigrationRun.Options options(Runnable beforeCutover) {
         return new MigrationRun.Options(createSchema, cutover,
-                new Cutover.Options(blockWrites, terminateSessions, sequenceMargin, Duration.ofSeconds(timeoutSeconds),
-                        Duration.ofSeconds(15), chunkSize),
+                new Cutover.Options(!noFence, terminateSessions, Duration.ofSeconds(writerGraceSeconds),
+                        Duration.ofSeconds(fenceTimeoutSeconds), sequenceMargin, Duration.ofSeconds(timeoutSeconds), chunkSize),
                 Duration.ofSeconds(timeoutSeconds), sourceOverrides, sinkOverrides, beforeCutover);
     }
 }

@@ -26,7 +26,11 @@ import java.util.Map;
 final class MigrationRun {
     /** How a run went, for reports. */
     record Outcome(int exitCode, long snapshotMillis, long catchUpMillis, Verification.Result verify, Cutover.Result cutover,
-                   MigrationStatus lastStatus) {
+                   MigrationStatus lastStatus, Cutover.FenceReport failedFence, String failure) {
+        Outcome(int exitCode, long snapshotMillis, long catchUpMillis, Verification.Result verify, Cutover.Result cutover,
+                MigrationStatus lastStatus) {
+            this(exitCode, snapshotMillis, catchUpMillis, verify, cutover, lastStatus, null, null);
+        }
     }
 
     record Options(boolean createSchema, boolean cutover, Cutover.Options cutoverOptions, Duration timeout,
@@ -110,13 +114,18 @@ final class MigrationRun {
                 o.beforeCutover().run();
             }
             out.println("== cutover");
-            Cutover.Result cutover = Cutover.run(probe, source, target, tables, o.cutoverOptions(), out);
-            MigrationStatus last = probe.probe();
-            if (!cutover.verify().equal()) {
-                out.println("final verify found differences: connectors, slot and publication left in place");
+            Cutover.Result cutover;
+            try {
+                cutover = Cutover.run(probe, source, target, settings.names(), tables, o.cutoverOptions(), out);
+            } catch (Cutover.FailedAfterFence e) {
+                // Nothing is torn down: replication goes on, the slot keeps every change since.
+                int code = CutoverCommand.failed(out, false, e);
+                out.println("connectors, slot and publication left in place");
                 out.flush();
-                return new Outcome(Warp.FINDINGS, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);
+                return new Outcome(code, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, null, probe.probe(), e.fence(),
+                        Failures.describe(e));
             }
+            MigrationStatus last = probe.probe();
             out.println("== finish");
             Teardown.run(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
                     new Teardown.Options(false, false, settings.progressSchema())).forEach(out::println);
@@ -148,6 +157,10 @@ final class MigrationRun {
         m.put("catchUpMillis", o.catchUpMillis());
         m.put("verify", o.verify());
         m.put("cutover", o.cutover());
+        if (o.failure() != null) {
+            m.put("error", o.failure());
+            m.put("fence", o.failedFence());
+        }
         return m;
     }
 }

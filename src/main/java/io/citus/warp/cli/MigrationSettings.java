@@ -30,11 +30,23 @@ public final class MigrationSettings {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with any of these options (keys without dashes).")
     Path config;
 
-    @Option(names = "--source", paramLabel = "URL", description = "Source database: jdbc:postgresql://host:port/db?user=u&password=p or postgres://u:p@host:port/db.")
+    @Option(names = "--source", paramLabel = "URL", description = "Source database: jdbc:postgresql://host:port/db?user=u or postgres://u@host:port/db. Password: see --source-password-file.")
     String source;
 
-    @Option(names = "--target", paramLabel = "URL", description = "Target database (the Citus coordinator, or PostgreSQL), same URL forms.")
+    @Option(names = "--target", paramLabel = "URL", description = "Target database (the Citus coordinator, or PostgreSQL), same URL forms. Password: see --target-password-file.")
     String target;
+
+    @Option(names = "--source-password-file", paramLabel = "PATH", description = "File whose first line is the source password. Otherwise: $" + SOURCE_PASSWORD_ENV + ", --source-password (prompt), $PGPASSWORD, in that order (a password in the URL wins but shows in ps).")
+    Path sourcePasswordFile;
+
+    @Option(names = "--target-password-file", paramLabel = "PATH", description = "File whose first line is the target password. Otherwise: $" + TARGET_PASSWORD_ENV + ", --target-password (prompt), $PGPASSWORD.")
+    Path targetPasswordFile;
+
+    @Option(names = "--source-password", interactive = true, description = "Prompt for the source password (not echoed; never given on the command line).")
+    char[] sourcePasswordPrompt;
+
+    @Option(names = "--target-password", interactive = true, description = "Prompt for the target password (not echoed; never given on the command line).")
+    char[] targetPasswordPrompt;
 
     @Option(names = "--tables", paramLabel = "LIST", description = "Tables to migrate, schema.table, comma separated. Default: every table of the source outside system schemas.")
     String tables;
@@ -60,6 +72,10 @@ public final class MigrationSettings {
     private boolean resolved;
 
     static final String DEFAULT_NAME = "migration";
+    public static final String SOURCE_PASSWORD_ENV = "WARP_SOURCE_PASSWORD";
+    public static final String TARGET_PASSWORD_ENV = "WARP_TARGET_PASSWORD";
+    /** Environment lookups, replaceable in tests. */
+    java.util.function.UnaryOperator<String> env = System::getenv;
 
     /** Fills unset options from --config; idempotent. */
     public MigrationSettings resolve() {
@@ -82,6 +98,10 @@ public final class MigrationSettings {
             bootstrapServers = pick(bootstrapServers, p, "bootstrap-servers");
             secretsFile = pick(secretsFile, p, "secrets-file");
             progressSchema = pick(progressSchema, p, "progress-schema");
+            String spf = p.getProperty("source-password-file");
+            String tpf = p.getProperty("target-password-file");
+            sourcePasswordFile = sourcePasswordFile != null || spf == null ? sourcePasswordFile : Path.of(spf);
+            targetPasswordFile = targetPasswordFile != null || tpf == null ? targetPasswordFile : Path.of(tpf);
         }
         if (name == null) {
             name = DEFAULT_NAME;
@@ -104,7 +124,8 @@ public final class MigrationSettings {
         if (source == null) {
             throw new ParameterException(spec.commandLine(), "--source is required (or source= in --config)");
         }
-        return parseEndpoint(source, "--source");
+        return withPassword(parseEndpoint(source, "--source"), sourcePasswordFile, SOURCE_PASSWORD_ENV, sourcePasswordPrompt,
+                "--source-password-file");
     }
 
     public PgEndpoint targetEndpoint() {
@@ -112,12 +133,37 @@ public final class MigrationSettings {
         if (target == null) {
             throw new ParameterException(spec.commandLine(), "--target is required (or target= in --config)");
         }
-        return parseEndpoint(target, "--target");
+        return withPassword(parseEndpoint(target, "--target"), targetPasswordFile, TARGET_PASSWORD_ENV, targetPasswordPrompt,
+                "--target-password-file");
+    }
+
+    /** The password, when the URL has none: file, then this side's environment variable, then prompt, then PGPASSWORD. */
+    private PgEndpoint withPassword(PgEndpoint e, Path file, String envVar, char[] prompted, String fileOption) {
+        if (e.password() != null) {
+            return e;
+        }
+        if (file != null) {
+            try {
+                String first = Files.readAllLines(file).stream().findFirst().orElse("");
+                return e.withPassword(first);
+            } catch (IOException ex) {
+                throw new ParameterException(spec.commandLine(), "cannot read " + fileOption + " " + file + ": " + ex.getClass().getSimpleName());
+            }
+        }
+        String fromEnv = env.apply(envVar);
+        if (fromEnv != null) {
+            return e.withPassword(fromEnv);
+        }
+        if (prompted != null) {
+            return e.withPassword(new String(prompted));
+        }
+        String pg = env.apply("PGPASSWORD");
+        return e.withPassword(pg == null ? "" : pg);
     }
 
     private PgEndpoint parseEndpoint(String url, String option) {
         try {
-            return PgEndpoint.parse(url);
+            return PgEndpoint.parseUrl(url);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }

@@ -1,29 +1,39 @@
 package io.citus.warp.cutover;
 
+import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import io.citus.warp.status.MigrationStatus;
 import io.citus.warp.status.StatusProbe;
 import io.citus.warp.status.Verdict;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** Waiting for the sink: until CAUGHT UP, and until a given source position is known to be applied. */
+/** Waiting for the sink: until it has drained the topic, and until a given source position is proven applied. */
 public final class CaughtUp {
     private CaughtUp() {
     }
 
-    /** Polls status until CAUGHT UP; throws on FAILED or timeout. Reports each status to {@code progress}. */
+    /**
+     * Polls status until every snapshot is complete and the topic is drained (CAUGHT UP, or a sample with lag 0 while the
+     * source keeps writing); throws on FAILED or timeout. Reports each status to {@code progress}.
+     */
     public static MigrationStatus await(StatusProbe probe, Duration timeout, Duration interval, Consumer<MigrationStatus> progress)
             throws Exception {
+        return await(probe, timeout, interval, 0, progress);
+    }
+
+    /** The same, content with at most {@code maxLag} records not yet applied. */
+    public static MigrationStatus await(StatusProbe probe, Duration timeout, Duration interval, long maxLag,
+                                        Consumer<MigrationStatus> progress) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             MigrationStatus s = probe.probe();
             progress.accept(s);
-            if (s.verdict() == Verdict.CAUGHT_UP) {
+            if (s.verdict() == Verdict.CAUGHT_UP || (s.verdict() == Verdict.CATCHING_UP && s.lag() != null && s.lag() <= maxLag)) {
                 return s;
             }
             if (s.verdict() == Verdict.FAILED) {
@@ -36,52 +46,60 @@ public final class CaughtUp {
         }
     }
 
-    /** How the final position was established. */
+    /** How the final position was proven applied. */
     public record FinalPosition(String sourceLsn, String how) {
     }
 
     /**
-     * After writes stopped at {@code lsn} (pg_current_wal_lsn() once no transaction was in flight), waits until
-     * everything up to it is applied: the topic is fully applied and either the sink's last commit LSN or the
-     * slot's confirmed flush position has reached lsn (proof that Debezium read past it), or, on a source with no
-     * captured change after the last applied one, the topic stayed fully applied with no new transaction for {@code settle}.
+     * Waits until everything committed on the source before {@code lsn} is applied on the target, proven by
+     * {@link AppliedProof}: either the last captured transaction before lsn is the sink's last applied one, or Debezium
+     * confirmed every captured transaction before lsn and every record the topic held afterwards is applied.
      */
-    public static FinalPosition awaitPosition(StatusProbe probe, PgEndpoint source, String lsn, Duration timeout, Duration settle,
-                                              PrintWriter out) throws Exception {
+    public static FinalPosition awaitApplied(StatusProbe probe, PgEndpoint source, MigrationNames names, String lsn, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long quietSince = System.nanoTime();
-        Long lastApplied = null;
-        while (System.nanoTime() < deadline) {
+        String last = "nothing checked yet";
+        while (true) {
+            AppliedProof.Pending pending;
+            try (Connection c = source.connect()) {
+                pending = AppliedProof.check(c, names.slot(), names.publication(), lsn);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot prove that source position " + lsn + " is applied: reading replication slot "
+                        + names.slot() + " through a temporary copy failed (" + e.getMessage() + "). The source user needs the"
+                        + " REPLICATION attribute and one free replication slot (max_replication_slots).", e);
+            }
+            // Read after the check: the end offset below covers every record Debezium had confirmed.
             MigrationStatus s = probe.probe();
             if (s.verdict() == Verdict.FAILED) {
-                throw new IllegalStateException("a connector FAILED; see `warp status`");
+                throw new IllegalStateException("a connector FAILED before position " + lsn + " was applied; see `warp status`");
             }
-            Long applied = s.sink() == null ? null : s.sink().transactions();
-            if (!java.util.Objects.equals(lastApplied, applied)) {
-                quietSince = System.nanoTime();
-                lastApplied = applied;
+            if (pending.noneUnconfirmed()) {
+                if (s.endOffset() != null && s.appliedOffset() != null && s.appliedOffset() >= s.endOffset()) {
+                    return new FinalPosition(lsn, "the slot confirmed " + pending.confirmed() + " with no captured transaction between it and "
+                            + lsn + ", and every record of the topic up to offset " + s.endOffset() + " is applied");
+                }
+                last = "every captured transaction before " + lsn + " is in Kafka; applied " + s.appliedOffset() + " of " + s.endOffset();
+            } else {
+                Long applied = s.sink() == null ? null : s.sink().sourceTxid();
+                if (applied != null && pending.lastXid().equals(Long.toString(applied))) {
+                    return new FinalPosition(lsn, "the last captured source transaction before " + lsn + " (xid " + pending.lastXid()
+                            + ") is the sink's last applied transaction");
+                }
+                last = "last captured transaction before " + lsn + " is xid " + pending.lastXid() + "; the sink's last applied is "
+                        + (applied == null ? "none" : "xid " + applied);
             }
-            // Heartbeat records pass through the topic every few seconds: "drained" is sampled, not required throughout.
-            boolean drained = s.lag() != null && s.lag() == 0;
-            if (drained) {
-                try (Connection c = source.connect()) {
-                    if (s.sink() != null && s.sink().commitLsn() != null
-                            && "t".equals(Sql.one(c, "SELECT ?::pg_lsn >= ?::pg_lsn", s.sink().commitLsn(), lsn))) {
-                        return new FinalPosition(lsn, "sink applied a commit at LSN " + s.sink().commitLsn() + " >= " + lsn);
-                    }
-                    if (s.slot() != null && s.slot().confirmedFlushLsn() != null
-                            && "t".equals(Sql.one(c, "SELECT ?::pg_lsn >= ?::pg_lsn", s.slot().confirmedFlushLsn(), lsn))) {
-                        return new FinalPosition(lsn, "slot confirmed " + s.slot().confirmedFlushLsn() + " >= " + lsn
-                                + " and every record in the topic is applied");
-                    }
-                }
-                if (System.nanoTime() - quietSince > settle.toNanos()) {
-                    return new FinalPosition(lsn, "topic fully applied and no new source transaction for " + settle.toSeconds()
-                            + " s after writes stopped (the slot had not confirmed " + lsn + " yet)");
-                }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("source position " + lsn + " was not applied within " + timeout.toSeconds() + " s ("
+                        + last + ")");
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("the final source position " + lsn + " was not applied within " + timeout.toSeconds() + " s");
+    }
+
+    /** The source's current WAL position. */
+    public static String currentLsn(PgEndpoint source) throws SQLException {
+        try (Connection c = source.connect()) {
+            return Sql.one(c, "SELECT pg_current_wal_lsn()::text");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.citus.warp.db;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -11,14 +12,22 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A PostgreSQL server and database, given as {@code jdbc:postgresql://host:port/db?user=..&password=..}
- * or as a libpq URL {@code postgres://user:password@host:port/db}. The password may also come from
- * {@code PGPASSWORD}; the user defaults to {@code PGUSER} or {@code postgres}.
+ * A PostgreSQL server and database, given as {@code jdbc:postgresql://host:port/db?user=..}
+ * or as a libpq URL {@code postgres://user@host:port/db}. A password in the URL works but shows in {@code ps};
+ * warp's commands take it from a file, an environment variable per side or a prompt instead (see MigrationSettings).
+ * The user defaults to {@code PGUSER} or {@code postgres}.
  */
 public record PgEndpoint(String host, int port, String database, String user, String password,
                          Map<String, String> parameters) {
 
+    /** Parses the URL; a password not in it comes from {@code PGPASSWORD}, else is empty. */
     public static PgEndpoint parse(String url) {
+        PgEndpoint e = parseUrl(url);
+        return e.password() != null ? e : e.withPassword(System.getenv().getOrDefault("PGPASSWORD", ""));
+    }
+
+    /** Parses the URL; the password is null when the URL has none. Messages never quote a password. */
+    public static PgEndpoint parseUrl(String url) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("empty database URL");
         }
@@ -30,7 +39,14 @@ public record PgEndpoint(String host, int port, String database, String user, St
             throw new IllegalArgumentException("not a PostgreSQL URL (expected jdbc:postgresql://host:port/db or "
                     + "postgres://user@host:port/db): " + redact(url));
         }
-        URI uri = URI.create(u);
+        URI uri;
+        try {
+            uri = new URI(u);
+        } catch (URISyntaxException e) {
+            // URISyntaxException's message quotes the whole input, password included: give only the reason and position.
+            throw new IllegalArgumentException("malformed database URL " + redact(url) + ": " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at character " + e.getIndex() : ""));
+        }
         String host = uri.getHost();
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("no host in database URL " + redact(url));
@@ -61,9 +77,6 @@ public record PgEndpoint(String host, int port, String database, String user, St
         if (user == null || user.isEmpty()) {
             user = System.getenv().getOrDefault("PGUSER", "postgres");
         }
-        if (password == null) {
-            password = System.getenv().getOrDefault("PGPASSWORD", "");
-        }
         String database = path.isEmpty() ? user : decode(path);
         return new PgEndpoint(host, port, database, user, password, Map.copyOf(params));
     }
@@ -72,9 +85,25 @@ public record PgEndpoint(String host, int port, String database, String user, St
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    /** The URL with any password removed, for messages. */
+    /**
+     * The URL with any password removed, for messages: everything between the user's ':' and the last '@' (a password
+     * may contain '@'), and every {@code password=} parameter, even in a malformed URL.
+     */
     public static String redact(String url) {
-        return url == null ? null : url.replaceAll("(://[^:/@]+):[^@]*@", "$1:***@").replaceAll("password=[^&]*", "password=***");
+        if (url == null) {
+            return null;
+        }
+        String r = url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        int scheme = r.indexOf("://");
+        if (scheme >= 0) {
+            int query = r.indexOf('?', scheme);
+            int at = query < 0 ? r.lastIndexOf('@') : r.lastIndexOf('@', query);
+            int colon = r.indexOf(':', scheme + 3);
+            if (at > scheme && colon > scheme && colon < at) {
+                r = r.substring(0, colon + 1) + "***" + r.substring(at);
+            }
+        }
+        return r;
     }
 
     public String jdbcUrl() {
@@ -88,6 +117,10 @@ public record PgEndpoint(String host, int port, String database, String user, St
         return s.toString();
     }
 
+    public PgEndpoint withPassword(String pw) {
+        return new PgEndpoint(host, port, database, user, pw, parameters);
+    }
+
     public PgEndpoint withDatabase(String db) {
         return new PgEndpoint(host, port, db, user, password, parameters);
     }
@@ -95,7 +128,7 @@ public record PgEndpoint(String host, int port, String database, String user, St
     public Connection connect() throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
-        props.setProperty("password", password);
+        props.setProperty("password", password == null ? "" : password);
         props.setProperty("ApplicationName", "warp");
         props.setProperty("connectTimeout", "10");
         return DriverManager.getConnection(jdbcUrl(), props);

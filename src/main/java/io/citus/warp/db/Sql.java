@@ -21,6 +21,19 @@ public final class Sql {
         return value == null ? "NULL" : "'" + value.replace("'", "''") + "'";
     }
 
+    /**
+     * Text as a dollar-quoted string constant whose tag does not occur in it: source-controlled text (enum labels, CHECK
+     * expressions) cannot end the quote early and run as SQL of its own.
+     */
+    public static String dollarQuote(String prefix, String text) {
+        String tag = "$" + prefix + "$";
+        // The quote ends at the first occurrence of the tag after the opening one: that must be the closing one.
+        for (int i = 0; (text + tag).indexOf(tag) != text.length(); i++) {
+            tag = "$" + prefix + "_" + i + "$";
+        }
+        return tag + text + tag;
+    }
+
     /** The first column of the first row as a string, or null. */
     public static String one(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

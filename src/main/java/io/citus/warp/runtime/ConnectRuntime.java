@@ -46,6 +46,23 @@ public final class ConnectRuntime implements AutoCloseable {
 
     /** Starts Kafka and a Connect worker in this JVM. */
     public static ConnectRuntime embedded() {
+        return embedded((String) null);
+    }
+
+    /**
+     * An embedded broker and worker whose file config provider may read only ~/.warp (where warp writes secrets files)
+     * and the directory of {@code secretsFile}, if given.
+     */
+    public static ConnectRuntime embedded(String secretsFile) {
+        String allowed = Path.of(System.getProperty("user.home"), ".warp").toString();
+        if (secretsFile != null) {
+            Path dir = Path.of(secretsFile).toAbsolutePath().getParent();
+            allowed += dir == null ? "" : "," + dir;
+        }
+        return startEmbedded(Map.of("config.providers.file.param.allowed.paths", allowed));
+    }
+
+    private static ConnectRuntime startEmbedded(Map<String, String> workerOverrides) {
         Path plugins = pluginPath();
         try {
             Path work = Files.createTempDirectory("warp-embedded");
@@ -53,7 +70,7 @@ public final class ConnectRuntime implements AutoCloseable {
             KafkaBroker broker = KafkaBroker.start(work);
             ConnectWorker worker;
             try {
-                worker = ConnectWorker.start(broker.bootstrapServers(), plugins, "warp-embedded", Map.of());
+                worker = ConnectWorker.start(broker.bootstrapServers(), plugins, "warp-embedded", workerOverrides);
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;

@@ -53,7 +53,7 @@ public final class DdlGenerator {
             create = d.toString();
         }
         // CREATE TYPE/DOMAIN have no IF NOT EXISTS: tolerate an existing one.
-        return "DO $warp$ BEGIN " + create + "; EXCEPTION WHEN duplicate_object THEN NULL; END $warp$";
+        return "DO " + Sql.dollarQuote("warp", " BEGIN " + create + "; EXCEPTION WHEN duplicate_object THEN NULL; END ");
     }
 
     public static String createTable(TableDefinition t) {

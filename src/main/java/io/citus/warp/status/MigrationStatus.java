@@ -2,10 +2,13 @@ package io.citus.warp.status;
 
 import java.util.List;
 
-/** Everything {@code warp status} knows about a migration at one moment. */
+/**
+ * Everything {@code warp status} knows about a migration at one moment. {@code caughtUpProof} says why the verdict is
+ * CAUGHT UP (null otherwise): every snapshot is complete and a source position taken during the probe is applied.
+ */
 public record MigrationStatus(Verdict verdict, List<ConnectorState> connectors, List<TableSnapshot> snapshot,
                               Long endOffset, Long appliedOffset, Long lag, SinkProgress sink, SlotState slot,
-                              Double replicationDelaySeconds, List<String> notes) {
+                              Double replicationDelaySeconds, List<String> notes, String caughtUpProof) {
 
     /** A connector and its tasks as Connect reports them; trace only on failure. */
     public record ConnectorState(String name, String state, List<TaskState> tasks, String trace) {

@@ -71,14 +71,7 @@ public final class StatusProbe implements AutoCloseable {
         try (Connection t = target.connect()) {
             boolean hasTables = Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", Sql.ident(progressSchema) + ".sink_progress").equals("t");
             if (hasTables) {
-                List<String[]> rows = Sql.rows(t, "SELECT kafka_offset, commit_lsn::text, source_txid, source_commit_time::text,"
-                        + " extract(epoch FROM clock_timestamp() - source_commit_time), transactions, changes, snapshot_rows"
-                        + " FROM " + Sql.ident(progressSchema) + ".sink_progress WHERE stream = ?", names.stream());
-                if (!rows.isEmpty()) {
-                    String[] r = rows.get(0);
-                    sink = new SinkProgress(Long.parseLong(r[0]), r[1], r[2] == null ? null : Long.parseLong(r[2]), r[3],
-                            r[4] == null ? -1 : Double.parseDouble(r[4]), Long.parseLong(r[5]), Long.parseLong(r[6]), Long.parseLong(r[7]));
-                }
+                sink = sinkProgress(t);
                 for (String[] r : Sql.rows(t, "SELECT table_name, rows_applied, completed FROM " + Sql.ident(progressSchema)
                         + ".snapshot_progress WHERE stream = ? ORDER BY table_name", names.stream())) {
                     snapshot.add(new TableSnapshot(r[0], Long.parseLong(r[1]), -1, "t".equals(r[2])));
@@ -96,38 +89,127 @@ public final class StatusProbe implements AutoCloseable {
             snapshot = withEstimates;
             slot = slot(s);
         }
-        Long end = null;
-        Long applied = null;
-        Long lag = null;
-        if (admin == null) {
-            notes.add("no --bootstrap-servers: consumer lag unknown");
-        } else {
-            try {
-                TopicPartition tp = new TopicPartition(names.topic(), 0);
-                end = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                        .partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
-                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(names.consumerGroup())
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(tp);
-                long next = committed == null ? 0 : committed.offset();
-                if (sink != null) {
-                    next = Math.max(next, sink.kafkaOffset() + 1);
-                }
-                applied = next;
-                lag = Math.max(0, end - next);
-            } catch (java.util.concurrent.ExecutionException e) {
-                notes.add("topic " + names.topic() + " not readable yet: " + e.getCause().getMessage());
-            } catch (Exception e) {
-                notes.add("consumer lag unknown: " + e.getMessage());
+        long[] offsets = kafkaOffsets(sink, notes);
+        Long end = offsets == null ? null : offsets[0];
+        Long applied = offsets == null ? null : offsets[1];
+        Long lag = offsets == null ? null : Math.max(0, end - applied);
+        boolean snapshotPending = snapshot.stream().anyMatch(ts -> !ts.completed()) || !sourceSnapshotDone(notes);
+        Verdict verdict = Verdict.decide(deployed, failed, snapshotPending, sink != null, lag == null ? -1 : lag);
+        String proof = null;
+        if (verdict == Verdict.CAUGHT_UP) {
+            // Lag 0 is a sample; CAUGHT UP is claimed only with proof that a position taken now is applied.
+            proof = proveCaughtUp(notes);
+            if (proof == null) {
+                verdict = Verdict.CATCHING_UP;
             }
         }
-        boolean snapshotPending = snapshot.stream().anyMatch(ts -> !ts.completed());
-        Verdict verdict = Verdict.decide(deployed, failed, snapshotPending, sink != null, lag == null ? -1 : lag);
         Double delay = null;
         if (sink != null && sink.secondsSinceSourceCommit() >= 0) {
             // Behind means: the newest applied source commit is this old. Caught up means nothing is waiting.
             delay = verdict == Verdict.CAUGHT_UP ? 0.0 : sink.secondsSinceSourceCommit();
         }
-        return new MigrationStatus(verdict, connectors, snapshot, end, applied, lag, sink, slot, delay, notes);
+        return new MigrationStatus(verdict, connectors, snapshot, end, applied, lag, sink, slot, delay, notes, proof);
+    }
+
+    /** The topic's end offset (read_committed) and the offset up to which the sink has applied; null when unknown. */
+    private long[] kafkaOffsets(SinkProgress sink, List<String> notes) {
+        if (admin == null) {
+            notes.add("no --bootstrap-servers: consumer lag unknown");
+            return null;
+        }
+        try {
+            TopicPartition tp = new TopicPartition(names.topic(), 0);
+            long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(names.consumerGroup())
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(tp);
+            long next = committed == null ? 0 : committed.offset();
+            if (sink != null) {
+                next = Math.max(next, sink.kafkaOffset() + 1);
+            }
+            return new long[] {end, next};
+        } catch (java.util.concurrent.ExecutionException e) {
+            notes.add("topic " + names.topic() + " not readable yet: " + e.getCause().getMessage());
+        } catch (Exception e) {
+            notes.add("consumer lag unknown: " + e.getMessage());
+        }
+        return null;
+    }
+
+    /**
+     * Whether Debezium's committed source offset is past its initial snapshot: Connect commits a source offset only for
+     * records Kafka acknowledged, so every snapshot record is then in the topic. Tables that were empty have no
+     * snapshot_progress row; this is what says their snapshot is over.
+     */
+    private boolean sourceSnapshotDone(List<String> notes) {
+        if (connect == null) {
+            return true;
+        }
+        try {
+            JsonNode offsets = connect.offsets(names.sourceConnector()).path("offsets");
+            if (!offsets.isArray() || offsets.isEmpty()) {
+                return false;
+            }
+            JsonNode offset = offsets.get(0).path("offset");
+            JsonNode snapshotFlag = offset.path("snapshot");
+            return snapshotFlag.isMissingNode() || snapshotFlag.isNull() || "false".equalsIgnoreCase(snapshotFlag.asText())
+                    || offset.path("last_snapshot_record").asBoolean(false);
+        } catch (ConnectRestException e) {
+            if (e.status() != 404) {
+                notes.add("source connector offsets unreadable: " + e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /** Proof that everything committed on the source before a position taken now is applied, or null (see AppliedProof). */
+    private String proveCaughtUp(List<String> notes) throws SQLException {
+        String lsn;
+        io.citus.warp.cutover.AppliedProof.Pending pending;
+        try (Connection s = source.connect()) {
+            lsn = Sql.one(s, "SELECT pg_current_wal_lsn()::text");
+            pending = io.citus.warp.cutover.AppliedProof.check(s, names.slot(), names.publication(), lsn);
+        } catch (SQLException e) {
+            notes.add("cannot prove caught up (copying slot " + names.slot() + " needs the REPLICATION attribute and a free slot): "
+                    + e.getMessage());
+            return null;
+        }
+        if (pending.noneUnconfirmed()) {
+            List<String> ignored = new ArrayList<>();
+            SinkProgress sink;
+            try (Connection t = target.connect()) {
+                sink = sinkProgress(t);
+            }
+            long[] offsets = kafkaOffsets(sink, ignored);
+            if (offsets != null && offsets[1] >= offsets[0]) {
+                return "every captured transaction before " + lsn + " confirmed by the slot and every record up to offset " + offsets[0]
+                        + " applied";
+            }
+            return null;
+        }
+        SinkProgress sink;
+        try (Connection t = target.connect()) {
+            sink = sinkProgress(t);
+        }
+        if (sink != null && sink.sourceTxid() != null && pending.lastXid().equals(Long.toString(sink.sourceTxid()))) {
+            return "the last captured transaction before " + lsn + " (xid " + pending.lastXid() + ") is applied";
+        }
+        return null;
+    }
+
+    private SinkProgress sinkProgress(Connection t) throws SQLException {
+        if (!"t".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", Sql.ident(progressSchema) + ".sink_progress"))) {
+            return null;
+        }
+        List<String[]> rows = Sql.rows(t, "SELECT kafka_offset, commit_lsn::text, source_txid, source_commit_time::text,"
+                + " extract(epoch FROM clock_timestamp() - source_commit_time), transactions, changes, snapshot_rows"
+                + " FROM " + Sql.ident(progressSchema) + ".sink_progress WHERE stream = ?", names.stream());
+        if (rows.isEmpty()) {
+            return null;
+        }
+        String[] r = rows.get(0);
+        return new SinkProgress(Long.parseLong(r[0]), r[1], r[2] == null ? null : Long.parseLong(r[2]), r[3],
+                r[4] == null ? -1 : Double.parseDouble(r[4]), Long.parseLong(r[5]), Long.parseLong(r[6]), Long.parseLong(r[7]));
     }
 
     private SlotState slot(Connection s) throws SQLException {

@@ -12,6 +12,9 @@ public final class StatusView {
     public static String render(MigrationStatus s) {
         StringBuilder b = new StringBuilder();
         b.append("verdict      ").append(s.verdict().label()).append('\n');
+        if (s.caughtUpProof() != null) {
+            b.append("proof        ").append(s.caughtUpProof()).append('\n');
+        }
         for (ConnectorState c : s.connectors()) {
             b.append("connector    ").append(c.name()).append("  ").append(c.state());
             for (TaskState t : c.tasks()) {

@@ -176,15 +176,26 @@ class WarpCommandsEndToEndTest {
                     "INSERT INTO acct (balance) SELECT g FROM generate_series(1, 300) g",
                     "INSERT INTO note (body) SELECT 'n' || g FROM generate_series(1, 50) g");
             Run run = warp(args(env, m, "migrate", "--tables", "public.acct,public.note", "--create-schema", "--cutover",
-                    "--block-writes", "--sequence-margin", "100", "--timeout", "180"));
+                    "--sequence-margin", "100", "--timeout", "300"));
             assertEquals(Warp.OK, run.code(), run.out() + run.err());
             assertTrue(run.out().contains("point your application at the target now"), run.out());
             try (Connection s = m.source(); Connection t = m.target()) {
-                assertEquals("on", Sql.one(s, "SELECT setting FROM pg_db_role_setting r JOIN pg_database d ON d.oid = r.setdatabase,"
-                        + " unnest(r.setconfig) c, LATERAL (SELECT split_part(c, '=', 2) AS setting) x WHERE d.datname = current_database()"
-                        + " AND c LIKE 'default_transaction_read_only=%'"), "writes blocked on the source");
-                Sql.exec(s, "SET default_transaction_read_only = off");
-                Sql.exec(s, "ALTER DATABASE " + Sql.ident(m.sourceDatabase()) + " RESET default_transaction_read_only");
+                java.sql.SQLException refused = null;
+                try {
+                    Sql.exec(s, "UPDATE acct SET balance = 0 WHERE id = 1");
+                } catch (java.sql.SQLException e) {
+                    refused = e;
+                }
+                assertTrue(refused != null && "25006".equals(refused.getSQLState()), "writes fenced on the source: " + refused);
+                // The printed undo makes the source writable again.
+                String undo = run.out().lines().filter(l -> l.startsWith("to make the source writable again: ")).findFirst().orElseThrow()
+                        .substring("to make the source writable again: ".length());
+                for (String statement : undo.split(";")) {
+                    if (!statement.isBlank()) {
+                        Sql.exec(s, statement);
+                    }
+                }
+                Sql.exec(s, "UPDATE acct SET balance = balance WHERE id = 1");
                 long sourceMax = Long.parseLong(Sql.one(s, "SELECT max(id) FROM acct"));
                 long next = Long.parseLong(Sql.one(t, "INSERT INTO acct (balance) VALUES (0) RETURNING id"));
                 assertTrue(next > sourceMax + 100, "next id on target " + next + " exceeds the source's " + sourceMax + " + margin");

@@ -189,7 +189,7 @@ class WarpUnitTest {
         assertEquals(Warp.OK, run(out, new StringWriter(), "cutover", "--help"));
         assertTrue(out.toString().contains("Exit codes:"), out.toString());
         assertTrue(out.toString().contains("runtime failure"), out.toString());
-        assertTrue(out.toString().contains("--block-writes"), out.toString());
+        assertTrue(out.toString().contains("--terminate-sessions"), out.toString());
 
         out = new StringWriter();
         assertEquals(Warp.OK, run(out, new StringWriter(), "--help"));

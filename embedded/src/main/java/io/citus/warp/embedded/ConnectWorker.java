@@ -23,6 +23,13 @@ public final class ConnectWorker implements AutoCloseable {
         this.restUrl = connect.rest().advertisedUrl();
     }
 
+    /** The consumer settings the shipped sink config overrides (consumer.override.*). */
+    public static final String SINK_CONSUMER_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level";
+
+    /** Where the file config provider may read unless the caller says otherwise: warp's ~/.warp and the temp directory. */
+    public static final String DEFAULT_SECRET_PATHS = java.nio.file.Paths.get(System.getProperty("user.home"), ".warp") + ","
+            + java.nio.file.Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+
     /**
      * Starts a worker of the Connect cluster {@code groupId}. Workers started with the same group id
      * share configs, offsets and status (a restarted worker resumes where its predecessor stopped).
@@ -43,9 +50,14 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("listeners", "http://127.0.0.1:0");
         props.put("rest.advertised.host.name", "127.0.0.1");
         props.put("plugin.path", pluginPath.toAbsolutePath().toString());
-        props.put("connector.client.config.override.policy", "All");
+        // REST has no authentication: loopback only (above). Connectors may override only the consumer settings the
+        // shipped sink config sets; Principal would reject them, All would allow any client setting.
+        props.put("connector.client.config.override.policy", "Allowlist");
+        props.put("connector.client.config.override.allowlist", SINK_CONSUMER_OVERRIDES);
         props.put("config.providers", "file");
         props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        // The file provider reads only where secrets files live, not every file this user can read (through validate).
+        props.put("config.providers.file.param.allowed.paths", DEFAULT_SECRET_PATHS);
         // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.put("offset.flush.interval.ms", "5000");

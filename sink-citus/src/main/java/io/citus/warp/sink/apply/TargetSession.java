@@ -53,6 +53,9 @@ public final class TargetSession implements AutoCloseable {
         p.setProperty("ApplicationName", "citus-warp-sink");
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("connectTimeout", "30");
+        // No server DETAIL ("Key (email)=(...)", "Failing row contains (...)") and no bound values of a failed batch entry
+        // in exception messages: they end up in the worker log and the Connect task trace.
+        p.setProperty("logServerErrorDetail", "false");
         return p;
     }
 

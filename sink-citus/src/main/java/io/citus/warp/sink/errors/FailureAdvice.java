@@ -37,13 +37,44 @@ public final class FailureAdvice {
     }
 
     /**
-     * The server's error without the statement text: PgJDBC's batch errors quote the whole batch,
-     * row values included, which belongs neither in a log line nor in a Connect task trace.
+     * The server's error without the statement text and without row values: PgJDBC's batch errors quote the failing
+     * entry with its bound values, and the server's DETAIL ("Failing row contains (...)", "Key (email)=(...)") and some
+     * primary messages (invalid input "...") carry values; none of that belongs in a log line or a Connect task trace.
+     * Column and constraint names stay: they say what to fix.
      */
     public static String summary(SQLException e) {
         SQLException cause = e instanceof java.sql.BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
-        String message = String.valueOf(cause.getMessage());
+        String message = redact(String.valueOf(cause.getMessage()));
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
+    }
+
+    private static final java.util.regex.Pattern[] VALUE_PATTERNS = {
+            // PgJDBC: "Batch entry 3 INSERT INTO ... VALUES (('x'::text), ...) was aborted: ..."
+            java.util.regex.Pattern.compile("(Batch entry \\d+) .*? (was aborted:)", java.util.regex.Pattern.DOTALL),
+            // Server DETAIL lines, whatever they hold (logServerErrorDetail=false keeps most of them out already).
+            java.util.regex.Pattern.compile("(Detail: ).*?(?=\\n|\\s+(?:Hint|Where|Position|Call getNextException):|$)",
+                    java.util.regex.Pattern.DOTALL),
+            java.util.regex.Pattern.compile("(Failing row contains )\\(.*\\)"),
+            java.util.regex.Pattern.compile("(Key \\([^)]*\\)=)\\(.*?\\)(?= already exists| is not present| conflicts|\\.|$)"),
+            java.util.regex.Pattern.compile("(invalid input (?:syntax|value) for [^:\"]*(?:\"[^\"]*\")?[^:]*: )\"[^\"]*\""),
+            java.util.regex.Pattern.compile("(value )\"[^\"]*\"( is out of range)"),
+            java.util.regex.Pattern.compile("(malformed [a-z ]+ literal: )\"[^\"]*\""),
+    };
+
+    /** The text with every row value it may quote replaced by "(redacted)". */
+    public static String redact(String message) {
+        if (message == null) {
+            return null;
+        }
+        String m = message;
+        m = VALUE_PATTERNS[0].matcher(m).replaceAll("$1 $2");
+        m = VALUE_PATTERNS[1].matcher(m).replaceAll("$1(redacted)");
+        m = VALUE_PATTERNS[2].matcher(m).replaceAll("$1(redacted)");
+        m = VALUE_PATTERNS[3].matcher(m).replaceAll("$1(redacted)");
+        m = VALUE_PATTERNS[4].matcher(m).replaceAll("$1(redacted)");
+        m = VALUE_PATTERNS[5].matcher(m).replaceAll("$1(redacted)$2");
+        m = VALUE_PATTERNS[6].matcher(m).replaceAll("$1(redacted)");
+        return m;
     }
 
     private static ServerErrorMessage server(SQLException e) {
