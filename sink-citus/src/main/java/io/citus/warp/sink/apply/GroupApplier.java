@@ -110,7 +110,8 @@ public final class GroupApplier {
             if (ErrorKind.of(sql) == ErrorKind.TRANSIENT) {
                 return transientFailure(session, sql);
             }
-            return new ApplyException(ErrorKind.PERMANENT, permanentMessage(txId, commitLsn, commitTsMs, change, sql), sql);
+            return new ApplyException(ErrorKind.PERMANENT, permanentMessage(txId, commitLsn, commitTsMs, change, sql),
+                    FailureAdvice.redacted(sql));
         }
         if (e instanceof ApplyException a) {
             return a.isTransient() ? a
@@ -122,7 +123,7 @@ public final class GroupApplier {
     static ApplyException transientFailure(TargetSession session, SQLException e) {
         session.discard();
         return new ApplyException(ErrorKind.TRANSIENT, "transient target failure (" + e.getSQLState() + "): "
-                + FailureAdvice.summary(e), e);
+                + FailureAdvice.summary(e), FailureAdvice.redacted(e));
     }
 
     private static String transactionContext(long txId, long commitLsn, long commitTsMs) {

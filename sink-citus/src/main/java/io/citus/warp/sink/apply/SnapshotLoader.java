@@ -66,7 +66,7 @@ public final class SnapshotLoader {
             if (ErrorKind.of(e) == ErrorKind.TRANSIENT) {
                 session.discard();
                 throw new ApplyException(ErrorKind.TRANSIENT, "transient target failure during snapshot load ("
-                        + e.getSQLState() + "): " + FailureAdvice.summary(e), e);
+                        + e.getSQLState() + "): " + FailureAdvice.summary(e), FailureAdvice.redacted(e));
             }
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw permanent(loading == null ? rows : loading, e);
@@ -80,7 +80,7 @@ public final class SnapshotLoader {
                 if (ErrorKind.of(again) == ErrorKind.TRANSIENT) {
                     session.discard();
                     throw new ApplyException(ErrorKind.TRANSIENT, "transient target failure during snapshot load: "
-                            + FailureAdvice.summary(again), again);
+                            + FailureAdvice.summary(again), FailureAdvice.redacted(again));
                 }
                 throw permanent(loading == null ? rows : loading, again);
             }
@@ -196,6 +196,7 @@ public final class SnapshotLoader {
         return new ApplyException(ErrorKind.PERMANENT, "Could not load snapshot rows of " + first.table() + " (snapshot LSN "
                 + Lsn.format(first.source().lsn()) + ", Kafka " + first.kafka() + " to " + rows.get(rows.size() - 1).kafka()
                 + "). Nothing of this batch was applied. " + (column == null ? "" : "Column: \"" + column + "\". ")
-                + "Target error (SQLSTATE " + e.getSQLState() + "): " + FailureAdvice.summary(e).trim() + " " + FailureAdvice.advice(e), e);
+                + "Target error (SQLSTATE " + e.getSQLState() + "): " + FailureAdvice.summary(e).trim() + " " + FailureAdvice.advice(e),
+                FailureAdvice.redacted(e));
     }
 }

@@ -61,6 +61,14 @@ public final class FailureAdvice {
             java.util.regex.Pattern.compile("(malformed [a-z ]+ literal: )\"[^\"]*\""),
     };
 
+    /**
+     * A stand-in for {@code e} to attach as the cause of the sink's own exception: its SQLSTATE and redacted message,
+     * without the original chain, whose messages may quote row values into the task's trace and the worker's log.
+     */
+    public static SQLException redacted(SQLException e) {
+        return new SQLException(summary(e), e.getSQLState(), e.getErrorCode());
+    }
+
     /** The text with every row value it may quote replaced by "(redacted)". */
     public static String redact(String message) {
         if (message == null) {
