@@ -42,7 +42,7 @@ public final class MigrationSettings {
     @Option(names = "--name", paramLabel = "NAME", description = "Migration name (default: ${DEFAULT-VALUE}); connectors are warp-NAME-source/-sink, slot and publication warp_NAME, topic warp-NAME.changes.")
     String name;
 
-    @Option(names = "--connect-url", paramLabel = "URL", description = "Kafka Connect REST URL of an existing cluster. Without it, warp starts an embedded Kafka broker and Connect worker in this process.")
+    @Option(names = "--connect-url", paramLabel = "URL", description = "Kafka Connect REST URL of an existing cluster. Without it, warp starts an embedded Kafka broker in this process and a Connect worker in a child JVM.")
     String connectUrl;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", description = "Kafka bootstrap servers of that cluster (for consumer lag and topic deletion).")

@@ -82,8 +82,24 @@ public record PgEndpoint(String host, int port, String database, String user, St
                 .append(database);
         String sep = "?";
         for (Map.Entry<String, String> p : parameters.entrySet()) {
-            s.append(sep).append(p.getKey()).append('=').append(p.getValue());
+            s.append(sep).append(encodeParameter(p.getKey())).append('=').append(encodeParameter(p.getValue()));
             sep = "&";
+        }
+        return s.toString();
+    }
+
+    /**
+     * Percent-encodes what would end or change a URL parameter ({@code & = % # + ?} and spaces); PgJDBC decodes
+     * parameter values, so a file path stays readable and arrives as written.
+     */
+    public static String encodeParameter(String value) {
+        StringBuilder s = new StringBuilder(value.length());
+        for (char ch : value.toCharArray()) {
+            if ("&=%#+? ".indexOf(ch) >= 0) {
+                s.append('%').append(String.format("%02X", (int) ch));
+            } else {
+                s.append(ch);
+            }
         }
         return s.toString();
     }

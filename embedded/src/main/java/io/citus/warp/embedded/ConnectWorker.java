@@ -29,29 +29,8 @@ public final class ConnectWorker implements AutoCloseable {
      */
     public static ConnectWorker start(String bootstrapServers, Path pluginPath, String groupId,
                                       Map<String, String> overrides) {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("group.id", groupId);
-        props.put("config.storage.topic", groupId + "-configs");
-        props.put("offset.storage.topic", groupId + "-offsets");
-        props.put("status.storage.topic", groupId + "-status");
-        props.put("config.storage.replication.factor", "1");
-        props.put("offset.storage.replication.factor", "1");
-        props.put("status.storage.replication.factor", "1");
-        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        Map<String, String> props = workerProperties(bootstrapServers, pluginPath, groupId);
         props.put("listeners", "http://127.0.0.1:0");
-        props.put("rest.advertised.host.name", "127.0.0.1");
-        props.put("plugin.path", pluginPath.toAbsolutePath().toString());
-        props.put("connector.client.config.override.policy", "All");
-        props.put("config.providers", "file");
-        props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
-        props.put("scheduled.rebalance.max.delay.ms", "0");
-        props.put("offset.flush.interval.ms", "5000");
-        // Debezium must close its replication connection before a restarted task can take the slot
-        // again; the default 5 s is too short on a busy machine, leaving the slot "active for PID ...".
-        props.put("task.shutdown.graceful.timeout.ms", "30000");
         props.putAll(overrides);
         // startConnect() calls Exit.exit on failure; in-process that must be an exception, not System.exit.
         Exit.setExitProcedure((status, message) -> {
@@ -65,6 +44,36 @@ public final class ConnectWorker implements AutoCloseable {
             Exit.resetExitProcedure();
             Thread.currentThread().setContextClassLoader(callerLoader);
         }
+    }
+
+    /**
+     * The distributed-worker settings every worker of warp's (in-process or in its own JVM) uses, without
+     * {@code listeners}: internal topics of the group, JSON converters, plugin.path, the file config provider.
+     */
+    static Map<String, String> workerProperties(String bootstrapServers, Path pluginPath, String groupId) {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", groupId);
+        props.put("config.storage.topic", groupId + "-configs");
+        props.put("offset.storage.topic", groupId + "-offsets");
+        props.put("status.storage.topic", groupId + "-status");
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("rest.advertised.host.name", "127.0.0.1");
+        props.put("plugin.path", pluginPath.toAbsolutePath().toString());
+        props.put("connector.client.config.override.policy", "All");
+        props.put("config.providers", "file");
+        props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        props.put("offset.flush.interval.ms", "5000");
+        // Debezium must close its replication connection before a restarted task can take the slot
+        // again; the default 5 s is too short on a busy machine, leaving the slot "active for PID ...".
+        props.put("task.shutdown.graceful.timeout.ms", "30000");
+        return props;
     }
 
     public URI restUrl() {
