@@ -44,6 +44,15 @@ public final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
+        if (!print) {
+            if (settings.connectUrl() == null) {
+                throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
+                        + " `warp migrate`, which runs an embedded one");
+            }
+            if (settings.secretsFile() == null) {
+                throw secretsFileNeeded(spec.commandLine());
+            }
+        }
         Deployment deployment = deployment(settings, source, target, sourceOverrides, sinkOverrides, false);
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
@@ -52,13 +61,6 @@ public final class StartCommand implements Callable<Integer> {
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
             Output.json(out, both);
             return Warp.OK;
-        }
-        if (settings.connectUrl() == null) {
-            throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
-                    + " `warp migrate`, which runs an embedded one");
-        }
-        if (settings.secretsFile() == null) {
-            throw secretsFileNeeded(spec.commandLine());
         }
         return start(new ConnectClient(URI.create(settings.connectUrl())), deployment, settings, out);
     }

@@ -90,7 +90,7 @@ class TlsConnectionsTest {
                     }
                 });
                 try (Connection s = source.connect("shop")) {
-                    assertEquals("t", Sql.one(s, "SELECT bool_and(ssl)::text FROM pg_stat_replication r JOIN pg_stat_ssl USING (pid)"),
+                    assertEquals("true", Sql.one(s, "SELECT bool_and(ssl)::text FROM pg_stat_replication r JOIN pg_stat_ssl USING (pid)"),
                             "Debezium's replication connection uses TLS");
                 }
 
