@@ -120,6 +120,14 @@ class StrimziResourcesTest {
                     errors.add(path + ": must be an object");
                     return;
                 }
+                for (String forbidden : forbiddenKeys(schema.path("description").asText(""))) {
+                    value.fieldNames().forEachRemaining(key -> {
+                        if (key.equals(forbidden) || (forbidden.endsWith(".") && key.startsWith(forbidden))
+                                || (!forbidden.endsWith(".") && key.startsWith(forbidden + "."))) {
+                            errors.add(path + "." + key + ": may not be set here (the operator owns it: " + forbidden + ")");
+                        }
+                    });
+                }
                 for (JsonNode required : schema.path("required")) {
                     if (!value.has(required.asText())) {
                         errors.add(path + "." + required.asText() + ": required");
@@ -200,6 +208,23 @@ class StrimziResourcesTest {
         }
     }
 
+    /**
+     * Strimzi lists in a config map's description the keys the operator sets itself ("Properties with the following
+     * prefixes cannot be set: group.id, ... (with the exception of: ...)"); it ignores them in a resource.
+     */
+    static List<String> forbiddenKeys(String description) {
+        Matcher m = Pattern.compile("cannot be set: ([^()]*?)\\.?(?: \\(with the exception|$)").matcher(description.trim());
+        List<String> keys = new ArrayList<>();
+        if (m.find()) {
+            for (String key : m.group(1).split(",")) {
+                if (!key.isBlank()) {
+                    keys.add(key.trim());
+                }
+            }
+        }
+        return keys;
+    }
+
     @Test
     void everyResourceIsValidAgainstTheStrimziCrds() throws IOException {
         Map<String, JsonNode> crds = crdsByKind();
@@ -226,6 +251,10 @@ class StrimziResourcesTest {
         ObjectNode badType = connect.deepCopy();
         ((ObjectNode) badType.path("spec").path("build").path("plugins").get(0).path("artifacts").get(0)).put("type", "tar.gz");
         assertTrue(errors(badType, crds).stream().anyMatch(e -> e.contains("is not one of")), errors(badType, crds).toString());
+        ObjectNode ownedByTheOperator = connect.deepCopy();
+        ((ObjectNode) ownedByTheOperator.path("spec").path("config")).put("group.id", "other");
+        assertTrue(errors(ownedByTheOperator, crds).stream().anyMatch(e -> e.contains("config.group.id: may not be set")),
+                errors(ownedByTheOperator, crds).toString());
         ObjectNode noBootstrap = connect.deepCopy();
         ((ObjectNode) noBootstrap.path("spec")).remove("bootstrapServers");
         assertTrue(errors(noBootstrap, crds).stream().anyMatch(e -> e.contains("spec.bootstrapServers: required")),
