@@ -65,7 +65,8 @@ public record PgEndpoint(String host, int port, String database, String user, St
             password = System.getenv().getOrDefault("PGPASSWORD", "");
         }
         String database = path.isEmpty() ? user : decode(path);
-        return new PgEndpoint(host, port, database, user, password, Map.copyOf(params));
+        // In the URL's order: the connector configs rendered from it must be the same on every run (an idempotent PUT).
+        return new PgEndpoint(host, port, database, user, password, java.util.Collections.unmodifiableMap(params));
     }
 
     private static String decode(String s) {
