@@ -19,9 +19,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Shows a whole migration with nothing installed but a JDK: starts a source and a target PostgreSQL and a Kafka",
-                "broker and Connect worker in this process, creates a small pgbench-like bank (branches, tellers, accounts,",
-                "history), runs a write load on the source while it migrates, shows status, cuts over (writes blocked, sequences",
-                "set), verifies, and prints a short report. Exit 0 when the target equals the source."})
+                "broker in this process and a Connect worker in a child JVM from Kafka's jars only (as on a cluster), creates a",
+                "small pgbench-like bank (branches, tellers, accounts, history), runs a write load on the source while it migrates,",
+                "shows status, cuts over (writes blocked, sequences set), verifies, and prints a short report. Exit 0 when the",
+                "target equals the source."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -2,17 +2,23 @@ package io.citus.warp.cli;
 
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.TableName;
+import io.citus.warp.schema.CitusCatalog;
 import io.citus.warp.runtime.ConnectRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -30,6 +36,14 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--create-schema", description = "Create missing target tables from the source's schema first (as warp schema).")
     boolean createSchema;
+
+    @Option(names = "--distribute", split = ",", paramLabel = "TABLE:COLUMN",
+            description = "With --create-schema on Citus: distribute TABLE by COLUMN (as warp schema).")
+    List<String> distribute = new ArrayList<>();
+
+    @Option(names = "--reference", split = ",", paramLabel = "TABLE",
+            description = "With --create-schema on Citus: make TABLE a reference table (as warp schema).")
+    List<String> reference = new ArrayList<>();
 
     @Option(names = "--cutover", description = "After verify, cut over (see warp cutover) and finish (see warp finish).")
     boolean cutover;
@@ -68,6 +82,19 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
+        if (settings.connectUrl() != null && settings.secretsFile() == null) {
+            throw StartCommand.secretsFileNeeded(spec.commandLine());
+        }
+        if (createSchema && distribute.isEmpty() && reference.isEmpty()) {
+            try (Connection t = target.connect()) {
+                if (new CitusCatalog(t).isCitus()) {
+                    throw new ParameterException(spec.commandLine(), "the target is a Citus coordinator: --create-schema"
+                            + " without a distribution plan would leave every table a local table on the coordinator."
+                            + " Add --distribute TABLE:COLUMN and/or --reference TABLE for the tables (as for warp schema),"
+                            + " or create and distribute the target tables first and run migrate without --create-schema");
+                }
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter progress = settings.json() ? new PrintWriter(new StringWriter()) : out;
         if (settings.connectUrl() == null) {
@@ -88,6 +115,8 @@ public final class MigrateCommand implements Callable<Integer> {
         return new MigrationRun.Options(createSchema, cutover,
                 new Cutover.Options(!noFence, terminateSessions, Duration.ofSeconds(writerGraceSeconds),
                         Duration.ofSeconds(fenceTimeoutSeconds), sequenceMargin, Duration.ofSeconds(timeoutSeconds), chunkSize),
-                Duration.ofSeconds(timeoutSeconds), sourceOverrides, sinkOverrides, beforeCutover);
+                Duration.ofSeconds(timeoutSeconds), sourceOverrides, sinkOverrides, beforeCutover,
+                distribute.isEmpty() ? Map.of() : SchemaCommand.parseDistribution(spec.commandLine(), distribute),
+                reference.stream().map(TableName::parse).toList());
     }
 }

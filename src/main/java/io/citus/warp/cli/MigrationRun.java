@@ -34,7 +34,8 @@ final class MigrationRun {
     }
 
     record Options(boolean createSchema, boolean cutover, Cutover.Options cutoverOptions, Duration timeout,
-                   Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, Runnable beforeCutover) {
+                   Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, Runnable beforeCutover,
+                   Map<TableName, String> distribute, List<TableName> reference) {
     }
 
     private MigrationRun() {
@@ -53,7 +54,8 @@ final class MigrationRun {
         }
         if (o.createSchema()) {
             out.println("== schema");
-            SchemaCopy.Result schema = SchemaCopy.run(source, target, tables, SchemaCopy.DdlSource.AUTO, Map.of(), List.of(), false);
+            SchemaCopy.Result schema = SchemaCopy.run(source, target, tables, SchemaCopy.DdlSource.AUTO, o.distribute(), o.reference(),
+                    false);
             schema.warnings().forEach(w -> out.println("WARN  " + w));
             out.println("DDL from " + schema.ddlSource() + "; created " + schema.created().size() + " table(s)");
         }

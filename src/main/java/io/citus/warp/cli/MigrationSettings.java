@@ -51,19 +51,19 @@ public final class MigrationSettings {
     @Option(names = "--tables", paramLabel = "LIST", description = "Tables to migrate, schema.table, comma separated. Default: every table of the source outside system schemas.")
     String tables;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Migration name (default: ${DEFAULT-VALUE}); connectors are warp-NAME-source/-sink, slot and publication warp_NAME, topic warp-NAME.changes.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Migration name (default: " + MigrationSettings.DEFAULT_NAME + "); connectors are warp-NAME-source/-sink, slot and publication warp_NAME, topic warp-NAME.changes.")
     String name;
 
-    @Option(names = "--connect-url", paramLabel = "URL", description = "Kafka Connect REST URL of an existing cluster. Without it, warp starts an embedded Kafka broker and Connect worker in this process.")
+    @Option(names = "--connect-url", paramLabel = "URL", description = "Kafka Connect REST URL of an existing cluster. Without it, warp starts an embedded Kafka broker in this process and a Connect worker in a child JVM.")
     String connectUrl;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", description = "Kafka bootstrap servers of that cluster (for consumer lag and topic deletion).")
     String bootstrapServers;
 
-    @Option(names = "--secrets-file", paramLabel = "PATH", description = "Properties file with source.password and target.password, as the Connect workers see it (the connector configs reference it through Connect's file config provider). Default: written by warp under ~/.warp from the URLs' passwords.")
+    @Option(names = "--secrets-file", paramLabel = "PATH", description = "Properties file with source.password and target.password, as the Connect workers see it (the connector configs reference it through Connect's file config provider). Required with --connect-url; embedded mode: written by warp under ~/.warp from the URLs' passwords.")
     String secretsFile;
 
-    @Option(names = "--progress-schema", paramLabel = "SCHEMA", description = "Target schema of the sink's progress tables (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--progress-schema", paramLabel = "SCHEMA", description = "Target schema of the sink's progress tables (default: " + MigrationSettings.DEFAULT_PROGRESS_SCHEMA + ").")
     String progressSchema;
 
     @Option(names = "--json", description = "Print the result as JSON (for scripts).")
@@ -76,6 +76,7 @@ public final class MigrationSettings {
     public static final String TARGET_PASSWORD_ENV = "WARP_TARGET_PASSWORD";
     /** Environment lookups, replaceable in tests. */
     java.util.function.UnaryOperator<String> env = System::getenv;
+    static final String DEFAULT_PROGRESS_SCHEMA = "warp";
 
     /** Fills unset options from --config; idempotent. */
     public MigrationSettings resolve() {
@@ -110,7 +111,7 @@ public final class MigrationSettings {
             throw new ParameterException(spec.commandLine(), "--name must be lowercase letters, digits, '_' or '-' (at most 41): " + name);
         }
         if (progressSchema == null) {
-            progressSchema = "warp";
+            progressSchema = DEFAULT_PROGRESS_SCHEMA;
         }
         return this;
     }

@@ -3,6 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.TableName;
 import io.citus.warp.schema.SchemaCopy;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,11 +69,16 @@ public final class SchemaCommand implements Callable<Integer> {
     }
 
     Map<TableName, String> parseDistribution(List<String> specs) {
+        return parseDistribution(spec.commandLine(), specs);
+    }
+
+    /** {@code --distribute TABLE:COLUMN} values as a plan (shared with migrate --create-schema). */
+    static Map<TableName, String> parseDistribution(CommandLine commandLine, List<String> specs) {
         Map<TableName, String> plan = new LinkedHashMap<>();
         for (String s : specs) {
             int colon = s.lastIndexOf(':');
             if (colon <= 0 || colon == s.length() - 1) {
-                throw new ParameterException(spec.commandLine(), "--distribute wants TABLE:COLUMN, not " + s);
+                throw new ParameterException(commandLine, "--distribute wants TABLE:COLUMN, not " + s);
             }
             plan.put(TableName.parse(s.substring(0, colon)), s.substring(colon + 1));
         }

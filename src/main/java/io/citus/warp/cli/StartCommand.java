@@ -4,6 +4,7 @@ import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +44,15 @@ public final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
+        if (!print) {
+            if (settings.connectUrl() == null) {
+                throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
+                        + " `warp migrate`, which runs an embedded one");
+            }
+            if (settings.secretsFile() == null) {
+                throw secretsFileNeeded(spec.commandLine());
+            }
+        }
         Deployment deployment = deployment(settings, source, target, sourceOverrides, sinkOverrides, false,
                 settings.bootstrapServers());
         PrintWriter out = spec.commandLine().getOut();
@@ -53,11 +63,18 @@ public final class StartCommand implements Callable<Integer> {
             Output.json(out, both);
             return Warp.OK;
         }
-        if (settings.connectUrl() == null) {
-            throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
-                    + " `warp migrate`, which runs an embedded one");
-        }
         return start(new ConnectClient(URI.create(settings.connectUrl())), deployment, settings, out);
+    }
+
+    /**
+     * Passwords reach a Connect cluster's connectors only through a file every worker reads (Connect's file config
+     * provider); one written under this machine's ~/.warp is not on the workers, so the connectors could not log in.
+     */
+    static ParameterException secretsFileNeeded(CommandLine commandLine) {
+        return new ParameterException(commandLine, "--connect-url needs --secrets-file PATH: the connector configs reference"
+                + " the passwords in a properties file that every Connect worker can read at PATH (source.password=...,"
+                + " target.password=...; mode 600, owned by the worker's user). Create it on the workers (or a shared"
+                + " volume / Kubernetes secret) and give its path here");
     }
 
     static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
@@ -70,11 +87,8 @@ public final class StartCommand implements Callable<Integer> {
         }
         String secrets = settings.secretsFile();
         if (secrets == null) {
+            // Only for a worker on this machine (embedded, or start --print); a remote cluster needs --secrets-file.
             secrets = Deployment.writeLocalSecrets(settings.names().name(), source, target);
-            if (!embedded && settings.connectUrl() != null && !settings.json()) {
-                org.slf4j.LoggerFactory.getLogger(StartCommand.class).warn("no --secrets-file: wrote {}; the Connect workers must"
-                        + " be able to read this path", secrets);
-            }
         }
         return new Deployment(settings.names(), source, target, Tables.resolve(settings, source), secrets,
                 settings.progressSchema(), sourceOverrides, sinkOverrides);

@@ -22,9 +22,29 @@ public final class ConnectClient {
     private final URI baseUrl;
     private final HttpClient http;
 
+    /** {@code Authorization} header value for a REST API behind HTTP Basic authentication, or null. */
+    private final String authorization;
+
+    /**
+     * @param baseUrl the REST URL; credentials for a REST API behind HTTP Basic authentication (Connect's
+     *                BasicAuthSecurityRestExtension, or a proxy) may be given in it, {@code https://user:password@host:8083};
+     *                they are sent with every request and never appear in {@link #baseUrl()} or in messages
+     */
     public ConnectClient(URI baseUrl) {
-        String url = baseUrl.toString();
+        String userInfo = baseUrl.getRawUserInfo();
+        URI withoutCredentials = baseUrl;
+        if (userInfo != null) {
+            try {
+                withoutCredentials = new URI(baseUrl.getScheme(), null, baseUrl.getHost(), baseUrl.getPort(), baseUrl.getPath(),
+                        baseUrl.getQuery(), baseUrl.getFragment());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a Connect REST URL: " + baseUrl.getScheme() + "://***@" + baseUrl.getHost(), e);
+            }
+        }
+        String url = withoutCredentials.toString();
         this.baseUrl = URI.create(url.endsWith("/") ? url : url + "/");
+        this.authorization = userInfo == null ? null : "Basic " + java.util.Base64.getEncoder().encodeToString(
+                java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -119,6 +139,9 @@ public final class ConnectClient {
             HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
                     .timeout(Duration.ofSeconds(120))
                     .header("Accept", "application/json");
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
             if (body != null) {
                 request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));

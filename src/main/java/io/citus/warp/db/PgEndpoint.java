@@ -78,7 +78,8 @@ public record PgEndpoint(String host, int port, String database, String user, St
             user = System.getenv().getOrDefault("PGUSER", "postgres");
         }
         String database = path.isEmpty() ? user : decode(path);
-        return new PgEndpoint(host, port, database, user, password, Map.copyOf(params));
+        // In the URL's order: the connector configs rendered from it must be the same on every run (an idempotent PUT).
+        return new PgEndpoint(host, port, database, user, password, java.util.Collections.unmodifiableMap(params));
     }
 
     private static String decode(String s) {
@@ -111,7 +112,7 @@ public record PgEndpoint(String host, int port, String database, String user, St
                 .append(database);
         String sep = "?";
         for (Map.Entry<String, String> p : parameters.entrySet()) {
-            s.append(sep).append(p.getKey()).append('=').append(p.getValue());
+            s.append(sep).append(encodeParameter(p.getKey())).append('=').append(encodeParameter(p.getValue()));
             sep = "&";
         }
         return s.toString();
@@ -119,6 +120,22 @@ public record PgEndpoint(String host, int port, String database, String user, St
 
     public PgEndpoint withPassword(String pw) {
         return new PgEndpoint(host, port, database, user, pw, parameters);
+    }
+
+    /**
+     * Percent-encodes what would end or change a URL parameter ({@code & = % # + ?} and spaces); PgJDBC decodes
+     * parameter values, so a file path stays readable and arrives as written.
+     */
+    public static String encodeParameter(String value) {
+        StringBuilder s = new StringBuilder(value.length());
+        for (char ch : value.toCharArray()) {
+            if ("&=%#+? ".indexOf(ch) >= 0) {
+                s.append('%').append(String.format("%02X", (int) ch));
+            } else {
+                s.append(ch);
+            }
+        }
+        return s.toString();
     }
 
     public PgEndpoint withDatabase(String db) {

@@ -61,6 +61,7 @@ public final class Preflight {
             checkRole(c);
             checkTables(c);
             checkSlotAndPublication(c);
+            checkPublicationOwnership(c);
             checkWalRetention(c);
         } catch (SQLException e) {
             add(Finding.blocker("source", "reachable", source.describe() + ": " + e.getMessage()));
@@ -167,6 +168,42 @@ public final class Preflight {
                 + ("t".equals(pub.get(0)[0]) ? " (FOR ALL TABLES)" : "; the source connector sets its tables to --tables")));
     }
 
+    /**
+     * Debezium creates the publication as {@code CREATE PUBLICATION ... FOR TABLE ...} (publication.autocreate.mode
+     * filtered), which PostgreSQL allows only to the owner of every listed table (or a superuser); CREATE on the
+     * database alone is not enough. Unlogged tables are not written to WAL and cannot be published at all.
+     */
+    private void checkPublicationOwnership(Connection c) throws SQLException {
+        List<String> unlogged = new ArrayList<>();
+        List<String> notOwned = new ArrayList<>();
+        boolean superuser = "t".equals(Sql.one(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+        for (TableName t : sourceTables.keySet()) {
+            String[] r = Sql.rows(c, "SELECT relpersistence = 'u', pg_has_role(current_user, relowner, 'USAGE'),"
+                    + " pg_get_userbyid(relowner) FROM pg_class WHERE oid = ?::regclass", t.quoted()).get(0);
+            if ("t".equals(r[0])) {
+                unlogged.add(t.toString());
+            }
+            if (!"t".equals(r[1])) {
+                notOwned.add(t + " (owner " + r[2] + ")");
+            }
+        }
+        add(unlogged.isEmpty() ? Finding.ok("source", "unlogged tables", "none")
+                : Finding.blocker("source", "unlogged tables", "not written to WAL, so they cannot be published or replicated: "
+                + String.join(", ", unlogged) + " (ALTER TABLE ... SET LOGGED, or leave them out with --tables)"));
+        boolean publicationExists = !Sql.rows(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", names.publication()).isEmpty();
+        if (superuser || notOwned.isEmpty()) {
+            add(Finding.ok("source", "table ownership", superuser ? source.user() + " is a superuser"
+                    : source.user() + " owns every table (CREATE PUBLICATION ... FOR TABLE)"));
+        } else {
+            String detail = source.user() + " does not own " + String.join(", ", notOwned) + "; Debezium's CREATE PUBLICATION "
+                    + names.publication() + " FOR TABLE ... and ALTER PUBLICATION need the owner";
+            add(publicationExists ? Finding.warn("source", "table ownership", detail + ": the existing publication is reused,"
+                    + " but must already list every migrated table")
+                    : Finding.blocker("source", "table ownership", detail + ": have the owner run CREATE PUBLICATION "
+                    + Sql.ident(names.publication()) + " FOR TABLE <the tables>, or GRANT the owning role to " + source.user()));
+        }
+    }
+
     private void checkWalRetention(Connection c) throws SQLException {
         long bytes = 0;
         for (TableName t : sourceTables.keySet()) {
@@ -219,10 +256,19 @@ public final class Preflight {
                 if (sourceDef != null) {
                     findings.addAll(ColumnDiff.compare(sourceDef, targetDef));
                 }
-                String privileges = Sql.one(c, "SELECT string_agg(p, ', ') FROM unnest(ARRAY['INSERT','UPDATE','DELETE','TRUNCATE']) p"
-                        + " WHERE NOT has_table_privilege(?::regclass, p)", t.quoted());
+                // SELECT: the sink's UPDATE/DELETE ... WHERE and ON CONFLICT read the key columns; verify reads every row.
+                String privileges = Sql.one(c, "SELECT string_agg(p, ', ') FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE',"
+                        + "'TRUNCATE']) p WHERE NOT has_table_privilege(?::regclass, p)", t.quoted());
                 if (privileges != null) {
                     add(Finding.blocker("target", "privileges " + t, target.user() + " lacks " + privileges));
+                }
+                // cutover sets serial and identity sequences with setval, which needs UPDATE on each.
+                String sequences = Sql.one(c, "SELECT string_agg(s::text, ', ') FROM (SELECT pg_get_serial_sequence(?, attname)::regclass s"
+                        + " FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped) q"
+                        + " WHERE s IS NOT NULL AND NOT has_sequence_privilege(s, 'UPDATE')", t.quoted(), t.quoted());
+                if (sequences != null) {
+                    add(Finding.blocker("target", "sequence privileges " + t, target.user() + " lacks UPDATE on " + sequences
+                            + " (cutover sets them past the source's values)"));
                 }
                 if (citus.isCitus()) {
                     checkDistribution(t, citus.placement(t), sourceDef, targetDef);

@@ -1,7 +1,7 @@
 package io.citus.warp.runtime;
 
 import io.citus.warp.connect.ConnectClient;
-import io.citus.warp.embedded.ConnectWorker;
+import io.citus.warp.embedded.ConnectWorkerProcess;
 import io.citus.warp.embedded.KafkaBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +19,14 @@ import java.util.Map;
 
 /**
  * The Kafka Connect cluster (and its Kafka) that a command drives: an existing one given by URL, or an
- * embedded single-node Kafka broker and Connect worker started in this process, loading the plugins
- * from the plugin path ({@code -Dwarp.plugin.path}, {@code src/target/plugins}, or {@code plugins/}
+ * embedded single-node Kafka broker in this process with a Connect worker in a child JVM, loading the
+ * plugins from the plugin path ({@code -Dwarp.plugin.path}, {@code src/target/plugins}, or {@code plugins/}
  * next to the warp jar). An embedded cluster lives only as long as this process.
+ * <p>
+ * The worker is a child JVM from Kafka's runtime jars alone ({@code -Dwarp.kafka.libs}, the kafka-libs
+ * module's build output, or {@code kafka-libs/} next to the jar), not a worker inside warp's JVM: warp's
+ * own class path (Jackson, connect-json, PgJDBC) would be the plugins' parent class path there and hide
+ * class-loading faults that a real Connect cluster shows, so the demo could pass where a cluster fails.
  */
 public final class ConnectRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectRuntime.class);
@@ -31,9 +36,9 @@ public final class ConnectRuntime implements AutoCloseable {
     private final ConnectClient client;
     private final String bootstrapServers;
     private final KafkaBroker broker;
-    private final ConnectWorker worker;
+    private final ConnectWorkerProcess worker;
 
-    private ConnectRuntime(ConnectClient client, String bootstrapServers, KafkaBroker broker, ConnectWorker worker) {
+    private ConnectRuntime(ConnectClient client, String bootstrapServers, KafkaBroker broker, ConnectWorkerProcess worker) {
         this.client = client;
         this.bootstrapServers = bootstrapServers;
         this.broker = broker;
@@ -44,7 +49,7 @@ public final class ConnectRuntime implements AutoCloseable {
         return new ConnectRuntime(new ConnectClient(URI.create(connectUrl)), bootstrapServers, null, null);
     }
 
-    /** Starts Kafka and a Connect worker in this JVM. */
+    /** Starts Kafka in this JVM and a Connect worker in a child JVM. */
     public static ConnectRuntime embedded() {
         return embedded((String) null);
     }
@@ -64,19 +69,21 @@ public final class ConnectRuntime implements AutoCloseable {
 
     private static ConnectRuntime startEmbedded(Map<String, String> workerOverrides) {
         Path plugins = pluginPath();
+        Path kafkaLibs = ConnectWorkerProcess.kafkaLibs();
         try {
             Path work = Files.createTempDirectory("warp-embedded");
             long t0 = System.nanoTime();
             KafkaBroker broker = KafkaBroker.start(work);
-            ConnectWorker worker;
+            ConnectWorkerProcess worker;
             try {
-                worker = ConnectWorker.start(broker.bootstrapServers(), plugins, "warp-embedded", workerOverrides);
+                worker = ConnectWorkerProcess.start(kafkaLibs, broker.bootstrapServers(), plugins, "warp-embedded",
+                        workerOverrides, work.resolve("connect"));
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
             }
-            LOG.info("embedded Kafka {} and Connect {} up in {} ms", broker.bootstrapServers(), worker.restUrl(),
-                    (System.nanoTime() - t0) / 1_000_000);
+            LOG.info("embedded Kafka {} and Connect {} (pid {}, log {}) up in {} ms", broker.bootstrapServers(),
+                    worker.restUrl(), worker.pid(), worker.log(), (System.nanoTime() - t0) / 1_000_000);
             return new ConnectRuntime(new ConnectClient(worker.restUrl()), broker.bootstrapServers(), broker, worker);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

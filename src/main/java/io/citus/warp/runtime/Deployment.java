@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The two connector configs of a migration, rendered from the shipped templates in {@code connectors/}. */
@@ -28,10 +29,12 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
         v.put("source.port", Integer.toString(source.port()));
         v.put("source.user", source.user());
         v.put("source.database", source.database());
+        v.put("source.sslmode", sslMode(source));
         v.put("target.host", target.host());
         v.put("target.port", Integer.toString(target.port()));
         v.put("target.user", target.user());
         v.put("target.database", target.database());
+        v.put("target.sslmode", sslMode(target));
         v.put("secrets.file", secretsFile);
         v.put("topic.prefix", names.topicPrefix());
         v.put("slot.name", names.slot());
@@ -45,14 +48,51 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
         return qualified.replace(".", "\\.");
     }
 
+    /** The URL's sslmode, else PgJDBC's and Debezium's own default. */
+    static String sslMode(PgEndpoint endpoint) {
+        return endpoint.parameters().getOrDefault("sslmode", "prefer");
+    }
+
+    /**
+     * The source URL's other connection parameters (sslrootcert, sslcert, sslkey, sslfactory, tcpKeepAlive,
+     * options, ...) as Debezium's {@code database.*} settings, which it hands to PgJDBC: the connector connects
+     * as securely as warp itself does. A key password goes by reference to the secrets file, never in clear.
+     */
     public Map<String, String> sourceConfig() {
         Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, templateValues()));
+        source.parameters().forEach((key, value) -> {
+            if (!key.equals("sslmode") && !DEBEZIUM_OWN.contains(key)) {
+                c.put("database." + key, SECRET_PARAMETERS.contains(key) ? secretRef("source." + key) : value);
+            }
+        });
         c.putAll(sourceOverrides);
         return c;
     }
 
+    /** Debezium's own database.* settings, which a URL parameter of the same name must not replace. */
+    private static final Set<String> DEBEZIUM_OWN = Set.of("hostname", "port", "user", "password", "dbname");
+    /** URL parameters that are secrets: written to the secrets file, referenced through Connect's file provider. */
+    public static final Set<String> SECRET_PARAMETERS = Set.of("sslpassword");
+
+    private String secretRef(String key) {
+        return "${file:" + secretsFile + ":" + key + "}";
+    }
+
+    /** The target URL's connection parameters other than sslmode (in the template), appended to the sink's connection.url. */
+    private String targetUrlParameters() {
+        StringBuilder s = new StringBuilder();
+        target.parameters().forEach((key, value) -> {
+            if (!key.equals("sslmode")) {
+                s.append('&').append(PgEndpoint.encodeParameter(key)).append('=')
+                        .append(SECRET_PARAMETERS.contains(key) ? secretRef("target." + key) : PgEndpoint.encodeParameter(value));
+            }
+        });
+        return s.toString();
+    }
+
     public Map<String, String> sinkConfig() {
         Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues()));
+        c.computeIfPresent("connection.url", (k, url) -> url + targetUrlParameters());
         // Named explicitly so that warp status reads the very row the sink writes, whatever the sink's default.
         c.put("progress.stream", names.stream());
         if (!"warp".equals(progressSchema)) {
@@ -79,8 +119,17 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system
             }
-            Files.writeString(file, "source.password=" + escape(source.password()) + "\ntarget.password="
+            StringBuilder text = new StringBuilder("source.password=" + escape(source.password()) + "\ntarget.password="
                     + escape(target.password()) + "\n");
+            for (String key : SECRET_PARAMETERS) {
+                if (source.parameters().containsKey(key)) {
+                    text.append("source.").append(key).append('=').append(escape(source.parameters().get(key))).append('\n');
+                }
+                if (target.parameters().containsKey(key)) {
+                    text.append("target.").append(key).append('=').append(escape(target.parameters().get(key))).append('\n');
+                }
+            }
+            Files.writeString(file, text);
             return file.toAbsolutePath().toString();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the secrets file under ~/.warp", e);

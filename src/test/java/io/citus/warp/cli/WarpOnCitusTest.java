@@ -70,6 +70,28 @@ class WarpOnCitusTest {
         }
     }
 
+    @Test
+    void migrateCreateSchemaOnCitusWithoutAPlanIsRefusedBeforeAnythingIsCreated(TestEnvironment env, CitusCluster citus) throws Exception {
+        try (Migration m = new Migration(env, "clinoplan", citus)) {
+            String s = m.id();
+            m.sourceSql("CREATE SCHEMA " + s, "CREATE TABLE " + s + ".items (id bigint PRIMARY KEY, v text)");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Warp.run(new PrintWriter(out, true), new PrintWriter(err, true), "migrate", "--create-schema",
+                    "--source", env.source().jdbcUrl(m.sourceDatabase()) + "?user=" + env.source().user(),
+                    "--target", citus.jdbcUrl() + "?user=" + citus.user(),
+                    "--tables", s + ".items", "--name", s.replace('_', '-'),
+                    "--connect-url", env.connect().baseUrl().toString(), "--bootstrap-servers", env.bootstrapServers(),
+                    "--secrets-file", env.secretsFile().toString());
+            assertEquals(Warp.USAGE, code, out + "\n" + err);
+            assertTrue(err.toString().contains("--distribute TABLE:COLUMN"), err.toString());
+            try (Connection c = citus.connect()) {
+                assertEquals("f", Sql.one(c, "SELECT to_regclass('" + s + ".items') IS NOT NULL"), "no table was created");
+            }
+            assertTrue(!env.connect().exists("warp-" + s.replace('_', '-') + "-source"), "nothing was deployed");
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -6,12 +6,7 @@ import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TableDigest;
 import io.citus.warp.testing.TestEnvironment;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
+import io.citus.warp.testing.WorkerLog;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -21,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +36,7 @@ class CitusApplyTest {
     @Test
     void distributedAndReferenceTablesFollowTheSourceIncludingTenantMovesAndDeletes(TestEnvironment env, CitusCluster citus)
             throws Exception {
-        try (Migration m = new Migration(env, "citus", citus); LogCapture log = LogCapture.of("io.citus.warp.sink.apply.RowWriter")) {
+        try (Migration m = new Migration(env, "citus", citus); WorkerLog log = WorkerLog.of(env, "io.citus.warp.sink.apply.RowWriter")) {
             String s = m.id();
             String source = """
                     CREATE SCHEMA %1$s;
@@ -128,49 +122,6 @@ class CitusApplyTest {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
-        }
-    }
-
-    /** Collects what a logger writes while the test runs (the Connect worker, and so the sink, runs in this JVM). */
-    static final class LogCapture extends AbstractAppender implements AutoCloseable {
-        private final List<String> messages = new CopyOnWriteArrayList<>();
-        private final String loggerName;
-
-        private LogCapture(String loggerName) {
-            super("capture-" + loggerName, null, null, true, Property.EMPTY_ARRAY);
-            this.loggerName = loggerName;
-        }
-
-        static LogCapture of(String loggerName) {
-            LogCapture capture = new LogCapture(loggerName);
-            capture.start();
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            LoggerConfig config = context.getConfiguration().getLoggerConfig(loggerName);
-            if (!config.getName().equals(loggerName)) {
-                LoggerConfig specific = new LoggerConfig(loggerName, null, true);
-                context.getConfiguration().addLogger(loggerName, specific);
-                config = specific;
-            }
-            config.addAppender(capture, null, null);
-            context.updateLoggers();
-            return capture;
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            messages.add(event.getMessage().getFormattedMessage());
-        }
-
-        List<String> messages() {
-            return List.copyOf(messages);
-        }
-
-        @Override
-        public void close() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getLoggerConfig(loggerName).removeAppender(getName());
-            context.updateLoggers();
-            stop();
         }
     }
 }

@@ -7,9 +7,8 @@ import io.citus.warp.testing.TableDigest;
 import io.citus.warp.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
-import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -73,8 +72,8 @@ class SinkApplyTest {
                 assertEquals(2500, rs.getLong("snapshot_rows"));
             }
 
-            // The same figures through Connect's plugin metrics (JMX), where monitoring reads them.
-            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            // The same figures through Connect's plugin metrics (remote JMX of the worker's JVM), where monitoring reads them.
+            MBeanServerConnection jmx = env.workerJmx();
             Set<ObjectName> names = jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + m.sinkConnector() + ",*"), null);
             assertEquals(1, names.size(), "one metrics bean for the sink task: " + names);
             ObjectName task = names.iterator().next();

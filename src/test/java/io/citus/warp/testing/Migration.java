@@ -127,10 +127,12 @@ public final class Migration implements AutoCloseable {
         values.put("source.port", Integer.toString(env.source().port()));
         values.put("source.user", env.source().user());
         values.put("source.database", sourceDatabase);
+        values.put("source.sslmode", "prefer");
         values.put("target.host", citus != null ? citus.host() : env.target().host());
         values.put("target.port", Integer.toString(citus != null ? citus.port() : env.target().port()));
         values.put("target.user", citus != null ? citus.user() : env.target().user());
         values.put("target.database", targetDatabase);
+        values.put("target.sslmode", "prefer");
         values.put("secrets.file", env.secretsFile().toString());
         values.put("topic.prefix", topicPrefix());
         values.put("slot.name", slotName());
@@ -180,6 +182,22 @@ public final class Migration implements AutoCloseable {
             }
             return true;
         });
+    }
+
+    /**
+     * Fails at once, with the trace, when this migration's source or sink connector (or a task) has FAILED:
+     * waiting for data that a failed task will never deliver only hides the cause behind a timeout.
+     */
+    public void assertNoConnectorFailed() {
+        for (String connector : new String[] {sourceConnector(), sinkConnector()}) {
+            JsonNode status;
+            try {
+                status = connect().status(connector);
+            } catch (RuntimeException notDeployed) {
+                continue;
+            }
+            failIfFailed(connector, status);
+        }
     }
 
     static void failIfFailed(String connector, JsonNode status) {

@@ -66,6 +66,7 @@ public final class TableDigest {
 
     private static void awaitDigests(Migration m, Duration timeout, UnaryOperator<String> onTarget, String... tablesOrderedBy) {
         Eventually.await(timeout, "target equal to source for " + String.join(", ", tablesOrderedBy), () -> {
+            m.assertNoConnectorFailed();
             try (Connection src = m.source(); Connection dst = m.target()) {
                 for (int i = 0; i < tablesOrderedBy.length; i += 2) {
                     String table = tablesOrderedBy[i];

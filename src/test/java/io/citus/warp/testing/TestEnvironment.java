@@ -3,12 +3,19 @@ package io.citus.warp.testing;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.embedded.Closeables;
 import io.citus.warp.embedded.ConnectWorker;
+import io.citus.warp.embedded.ConnectWorkerProcess;
 import io.citus.warp.embedded.LocalPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,6 +26,10 @@ import java.util.Map;
  * (wal_level=logical), a target PostgreSQL, a Kafka broker and a distributed Connect worker whose
  * plugin.path holds the unpacked plugin archives (Debezium's and our sink's, as built).
  * Tests isolate themselves with their own databases, connectors, slots and topics ({@link Migration}).
+ * <p>
+ * The worker runs in its own JVM from Kafka's runtime jars only ({@link ConnectWorkerProcess}), as on a
+ * real cluster, so the plugins meet the class path they meet there. {@code -Dwarp.test.connect=in-process}
+ * runs it inside the test JVM instead (to debug a connector from an IDE); the suite must pass both ways.
  */
 public final class TestEnvironment implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TestEnvironment.class);
@@ -30,12 +41,22 @@ public final class TestEnvironment implements AutoCloseable {
     private final KafkaUnderTest kafka;
     private final Path pluginPath;
     private final Path secretsFile;
-    private ConnectWorker worker;
+    private static final String CONNECT_PROPERTY = "warp.test.connect";
+
+    private final boolean separateJvm;
+    private AutoCloseable worker;
     private ConnectClient connect;
+    private JMXConnector jmx;
+    private int workersStarted;
 
     private TestEnvironment() {
         try {
             workDir = Files.createTempDirectory("warp-e2e");
+            String mode = System.getProperty(CONNECT_PROPERTY, "process");
+            if (!mode.equals("process") && !mode.equals("in-process")) {
+                throw new IllegalArgumentException("-D" + CONNECT_PROPERTY + " must be process or in-process, not " + mode);
+            }
+            separateJvm = mode.equals("process");
             long t0 = System.nanoTime();
             pluginPath = pluginPath();
             kafka = KafkaUnderTest.fromSystemProperty(workDir);
@@ -67,14 +88,60 @@ public final class TestEnvironment implements AutoCloseable {
     }
 
     private void startWorker() {
-        worker = ConnectWorker.start(kafka.bootstrapServers(), pluginPath, CONNECT_GROUP, Map.of());
-        connect = new ConnectClient(worker.restUrl());
+        URI restUrl;
+        if (separateJvm) {
+            ConnectWorkerProcess process = ConnectWorkerProcess.start(ConnectWorkerProcess.kafkaLibs(), kafka.bootstrapServers(),
+                    pluginPath, CONNECT_GROUP, Map.of(), workDir.resolve("connect-" + (++workersStarted)));
+            worker = process;
+            restUrl = process.restUrl();
+        } else {
+            ConnectWorker inProcess = ConnectWorker.start(kafka.bootstrapServers(), pluginPath, CONNECT_GROUP, Map.of());
+            worker = inProcess;
+            restUrl = inProcess.restUrl();
+        }
+        connect = new ConnectClient(restUrl);
     }
 
-    /** Stops the whole Connect worker and starts a new one in the same Connect cluster. */
+    /** Whether the Connect worker runs in its own JVM (the default) rather than in the test JVM. */
+    public boolean workerInSeparateJvm() {
+        return separateJvm;
+    }
+
+    /** The worker JVM's MBeans (Connect's and the connectors' metrics), through remote JMX as monitoring reads them. */
+    public synchronized MBeanServerConnection workerJmx() throws IOException {
+        if (!(worker instanceof ConnectWorkerProcess process)) {
+            return ManagementFactory.getPlatformMBeanServer();
+        }
+        if (jmx == null) {
+            jmx = JMXConnectorFactory.connect(new JMXServiceURL(process.jmxServiceUrl()));
+        }
+        return jmx.getMBeanServerConnection();
+    }
+
+    /** Stops the whole Connect worker (SIGTERM to its JVM) and starts a new one in the same Connect cluster. */
     public synchronized void restartWorker() {
-        worker.close();
+        Closeables.closeAll(jmx, worker);
+        jmx = null;
         startWorker();
+    }
+
+    /**
+     * Kills the worker's JVM with SIGKILL, as a crash does (no task stopped, no offset flushed, no
+     * rebalance announced), and starts a new worker in the same Connect cluster. Needs the separate JVM.
+     */
+    public synchronized void killAndRestartWorker() {
+        if (!(worker instanceof ConnectWorkerProcess process)) {
+            throw new IllegalStateException("a worker inside the test JVM cannot be killed; run with -D" + CONNECT_PROPERTY + "=process");
+        }
+        Closeables.closeAll(jmx);
+        jmx = null;
+        process.kill();
+        startWorker();
+    }
+
+    /** The worker's log file when it runs in its own JVM (null in-process: its log is the test JVM's). */
+    public synchronized Path workerLog() {
+        return worker instanceof ConnectWorkerProcess process ? process.log() : null;
     }
 
     public LocalPostgres source() {
@@ -103,6 +170,6 @@ public final class TestEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        Closeables.closeAll(worker, kafka, source, target);
+        Closeables.closeAll(jmx, worker, kafka, source, target);
     }
 }

@@ -39,10 +39,12 @@ public final class Connectors {
         v.put("source.port", Integer.toString(env.source().port()));
         v.put("source.user", env.source().user());
         v.put("source.database", sourceDatabase);
+        v.put("source.sslmode", "prefer");
         v.put("target.host", env.target().host());
         v.put("target.port", Integer.toString(env.target().port()));
         v.put("target.user", env.target().user());
         v.put("target.database", targetDatabase == null ? "unused" : targetDatabase);
+        v.put("target.sslmode", "prefer");
         v.put("secrets.file", env.secretsFile().toString());
         v.put("topic.prefix", prefix);
         v.put("slot.name", "slot_" + prefix);

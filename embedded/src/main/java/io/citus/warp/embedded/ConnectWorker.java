@@ -24,7 +24,8 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     /** The consumer settings the shipped sink config overrides (consumer.override.*). */
-    public static final String SINK_CONSUMER_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level";
+    public static final String SINK_CONSUMER_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level,"
+            + "session.timeout.ms,heartbeat.interval.ms";
 
     /** Where the file config provider may read unless the caller says otherwise: warp's ~/.warp and the temp directory. */
     public static final String DEFAULT_SECRET_PATHS = java.nio.file.Paths.get(System.getProperty("user.home"), ".warp") + ","
@@ -36,37 +37,8 @@ public final class ConnectWorker implements AutoCloseable {
      */
     public static ConnectWorker start(String bootstrapServers, Path pluginPath, String groupId,
                                       Map<String, String> overrides) {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("group.id", groupId);
-        props.put("config.storage.topic", groupId + "-configs");
-        props.put("offset.storage.topic", groupId + "-offsets");
-        props.put("status.storage.topic", groupId + "-status");
-        props.put("config.storage.replication.factor", "1");
-        props.put("offset.storage.replication.factor", "1");
-        props.put("status.storage.replication.factor", "1");
-        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        Map<String, String> props = workerProperties(bootstrapServers, pluginPath, groupId);
         props.put("listeners", "http://127.0.0.1:0");
-        props.put("rest.advertised.host.name", "127.0.0.1");
-        props.put("plugin.path", pluginPath.toAbsolutePath().toString());
-        // REST has no authentication: loopback only (above). Connectors may override only the consumer settings the
-        // shipped sink config sets; Principal would reject them, All would allow any client setting.
-        props.put("connector.client.config.override.policy", "Allowlist");
-        props.put("connector.client.config.override.allowlist", SINK_CONSUMER_OVERRIDES);
-        props.put("config.providers", "file");
-        props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        // The file provider reads only where secrets files live, not every file this user can read (through validate).
-        props.put("config.providers.file.param.allowed.paths", DEFAULT_SECRET_PATHS);
-        // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
-        props.put("scheduled.rebalance.max.delay.ms", "0");
-        props.put("offset.flush.interval.ms", "5000");
-        // Plugins are found through their ServiceLoader manifests instead of a reflective scan of every jar on
-        // plugin.path and the class path: a worker (re)start took 94 s of scanning on a loaded 2-core machine.
-        props.put("plugin.discovery", "service_load");
-        // Debezium must close its replication connection before a restarted task can take the slot
-        // again; the default 5 s is too short on a busy machine, leaving the slot "active for PID ...".
-        props.put("task.shutdown.graceful.timeout.ms", "30000");
         props.putAll(overrides);
         // startConnect() calls Exit.exit on failure; in-process that must be an exception, not System.exit.
         Exit.setExitProcedure((status, message) -> {
@@ -80,6 +52,43 @@ public final class ConnectWorker implements AutoCloseable {
             Exit.resetExitProcedure();
             Thread.currentThread().setContextClassLoader(callerLoader);
         }
+    }
+
+    /**
+     * The distributed-worker settings every worker of warp's (in-process or in its own JVM) uses, without
+     * {@code listeners}: internal topics of the group, JSON converters, plugin.path, the file config provider.
+     */
+    static Map<String, String> workerProperties(String bootstrapServers, Path pluginPath, String groupId) {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", groupId);
+        props.put("config.storage.topic", groupId + "-configs");
+        props.put("offset.storage.topic", groupId + "-offsets");
+        props.put("status.storage.topic", groupId + "-status");
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("rest.advertised.host.name", "127.0.0.1");
+        props.put("plugin.path", pluginPath.toAbsolutePath().toString());
+        // REST has no authentication: loopback only. Connectors may override only the consumer settings the
+        // shipped sink config sets; Principal would reject them, All would allow any client setting.
+        props.put("connector.client.config.override.policy", "Allowlist");
+        props.put("connector.client.config.override.allowlist", SINK_CONSUMER_OVERRIDES);
+        props.put("config.providers", "file");
+        props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        // The file provider reads only where secrets files live, not every file this user can read (through validate).
+        props.put("config.providers.file.param.allowed.paths", DEFAULT_SECRET_PATHS);
+        // Plugins are found through their ServiceLoader manifests instead of a reflective scan of every jar.
+        props.put("plugin.discovery", "service_load");
+        // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
+        props.put("scheduled.rebalance.max.delay.ms", "0");
+        props.put("offset.flush.interval.ms", "5000");
+        // Debezium must close its replication connection before a restarted task can take the slot
+        // again; the default 5 s is too short on a busy machine, leaving the slot "active for PID ...".
+        props.put("task.shutdown.graceful.timeout.ms", "30000");
+        return props;
     }
 
     public URI restUrl() {
