@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -34,6 +36,7 @@ import java.util.stream.Collectors;
  */
 public final class BaseCopy {
     private static final Logger LOG = LoggerFactory.getLogger(BaseCopy.class);
+    private static final long REPORT_NANOS = 5_000_000_000L;
 
     /** Debezium settings for streaming from the slot the base copy created, without its own snapshot. */
     public static final Map<String, String> SOURCE_SETTINGS = Map.of("snapshot.mode", "no_data");
@@ -183,9 +186,23 @@ public final class BaseCopy {
                 }));
             }
             Exception first = null;
+            long estimate = plan.stream().mapToLong(CopyRange::estimatedRows).sum();
+            long nextReport = System.nanoTime() + REPORT_NANOS;
             for (Future<?> f : futures) {
                 try {
-                    f.get();
+                    while (true) {
+                        try {
+                            f.get(1, TimeUnit.SECONDS);
+                            break;
+                        } catch (TimeoutException stillCopying) {
+                            if (System.nanoTime() > nextReport) {
+                                nextReport += REPORT_NANOS;
+                                double seconds = (System.nanoTime() - t0) / 1e9;
+                                log.accept(String.format("base copy: %,d of ~%,d rows, %,d of %,d ranges started, %,.0f rows/s", rows.get(),
+                                        estimate, plan.size() - queue.size(), plan.size(), rows.get() / seconds));
+                            }
+                        }
+                    }
                 } catch (java.util.concurrent.ExecutionException e) {
                     Exception cause = e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
                     if (first == null) {

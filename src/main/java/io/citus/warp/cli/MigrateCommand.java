@@ -18,12 +18,16 @@ import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"A whole migration in one command: check -> schema (with --create-schema) -> start -> wait until caught up",
-                "-> verify, and with --cutover also cutover and finish. Without --connect-url it runs an embedded Kafka broker and",
+                "-> verify, and with --cutover also cutover and finish. The initial load is Warp's base copy unless",
+                "--initial-load=debezium. Without --connect-url it runs an embedded Kafka broker and",
                 "Connect worker in this process (only a JDK needed); replication then lasts as long as the process, so either",
                 "use --cutover or keep it running until you cut over."})
 public final class MigrateCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
+
+    @Mixin
+    InitialLoadOptions initialLoad = new InitialLoadOptions();
 
     @Spec
     CommandSpec spec;
@@ -79,6 +83,6 @@ public final class MigrateCommand implements Callable<Integer> {
         return new MigrationRun.Options(createSchema, cutover,
                 new Cutover.Options(blockWrites, terminateSessions, sequenceMargin, Duration.ofSeconds(timeoutSeconds),
                         Duration.ofSeconds(15), chunkSize),
-                Duration.ofSeconds(timeoutSeconds), sourceOverrides, sinkOverrides, beforeCutover);
+                Duration.ofSeconds(timeoutSeconds), sourceOverrides, sinkOverrides, beforeCutover, initialLoad);
     }
 }

@@ -30,7 +30,8 @@ final class MigrationRun {
     }
 
     record Options(boolean createSchema, boolean cutover, Cutover.Options cutoverOptions, Duration timeout,
-                   Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, Runnable beforeCutover) {
+                   Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, Runnable beforeCutover,
+                   InitialLoadOptions initialLoad) {
     }
 
     private MigrationRun() {
@@ -53,8 +54,13 @@ final class MigrationRun {
             schema.warnings().forEach(w -> out.println("WARN  " + w));
             out.println("DDL from " + schema.ddlSource() + "; created " + schema.created().size() + " table(s)");
         }
+        if (o.initialLoad().baseCopy()) {
+            out.println("== base copy");
+        }
+        Map<String, String> sourceSettings = o.initialLoad().prepare(settings, source, target, tables, o.sourceOverrides(),
+                o.sinkOverrides(), out);
         out.println("== start");
-        Deployment deployment = StartCommand.deployment(settings, source, target, o.sourceOverrides(), o.sinkOverrides(),
+        Deployment deployment = StartCommand.deployment(settings, source, target, sourceSettings, o.sinkOverrides(),
                 runtime.isEmbedded());
         List<String> errors = Deployer.deploy(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());

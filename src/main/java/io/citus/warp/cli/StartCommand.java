@@ -22,10 +22,15 @@ import java.util.concurrent.Callable;
         description = {"Deploys the source (Debezium PostgreSQL) and sink (Citus) connectors to Kafka Connect, rendered from the",
                 "shipped configs in connectors/ and these options. Validates both first (PUT /connector-plugins/{class}/config/validate)",
                 "and prints every error; deploys nothing if there is one (exit 1). Idempotent: running it again updates the configs.",
+                "By default it first runs Warp's base copy (see --initial-load): the existing rows are copied with parallel COPY",
+                "under the new slot's exported snapshot, then Debezium streams from that slot.",
                 "Needs --connect-url: an embedded Connect worker lives only inside `warp migrate` or `warp demo`."})
 public final class StartCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
+
+    @Mixin
+    InitialLoadOptions initialLoad = new InitialLoadOptions();
 
     @Spec
     CommandSpec spec;
@@ -43,9 +48,9 @@ public final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
-        Deployment deployment = deployment(settings, source, target, sourceOverrides, sinkOverrides, false);
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
+            Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkOverrides, false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
@@ -56,6 +61,10 @@ public final class StartCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
                     + " `warp migrate`, which runs an embedded one");
         }
+        PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
+        Map<String, String> sourceSettings = initialLoad.prepare(settings, source, target, Tables.resolve(settings, source),
+                sourceOverrides, sinkOverrides, progress);
+        Deployment deployment = deployment(settings, source, target, sourceSettings, sinkOverrides, false);
         return start(new ConnectClient(URI.create(settings.connectUrl())), deployment, settings, out);
     }
 
