@@ -2,6 +2,7 @@ package io.citus.warp.basecopy;
 
 import io.citus.warp.db.Sql;
 
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
  */
 final class RangePlanner {
     private static final long MIN_BLOCKS_PER_RANGE = 16;
+    private static final long MAX_RANGES = 100_000;
 
     private RangePlanner() {
     }
@@ -42,24 +44,24 @@ final class RangePlanner {
                     ranges.add(whole(t, columns, 0));
                     continue;
                 }
-                long min = Long.parseLong(mm.get(0)[0]);
-                long max = Long.parseLong(mm.get(0)[1]);
-                long span = max - min + 1;
-                long rows = estimate > 0 ? estimate : span;
-                int n = (int) Math.min(Math.max(1, ceilDiv(rows, rangeRows)), Math.max(1, span));
+                // BigInteger: max - min of a bigint key can exceed a long.
+                BigInteger min = new BigInteger(mm.get(0)[0]);
+                BigInteger span = new BigInteger(mm.get(0)[1]).subtract(min).add(BigInteger.ONE);
+                long rows = estimate > 0 ? estimate : span.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+                long n = Math.min(Math.max(1, ceilDiv(rows, rangeRows)), span.min(BigInteger.valueOf(MAX_RANGES)).longValue());
                 if (n == 1) {
                     ranges.add(whole(t, columns, rows));
                     continue;
                 }
-                long width = ceilDiv(span, n);
-                n = (int) ceilDiv(span, width);
-                for (int i = 0; i < n; i++) {
-                    Long lo = i == 0 ? null : min + i * width;
-                    Long hi = i == n - 1 ? null : min + (i + 1) * width;
-                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, n, CopyRange.Kind.KEY, key, lo, hi, rows / n));
+                BigInteger width = ceilDiv(span, BigInteger.valueOf(n));
+                int count = ceilDiv(span, width).intValueExact();
+                for (int i = 0; i < count; i++) {
+                    Long lo = i == 0 ? null : min.add(width.multiply(BigInteger.valueOf(i))).longValueExact();
+                    Long hi = i == count - 1 ? null : min.add(width.multiply(BigInteger.valueOf(i + 1))).longValueExact();
+                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, count, CopyRange.Kind.KEY, key, lo, hi, rows / count));
                 }
             } else if ("r".equals(relkind) && tidRangeScan && estimate > rangeRows && blocks >= 2 * MIN_BLOCKS_PER_RANGE) {
-                int n = (int) Math.min(ceilDiv(estimate, rangeRows), blocks / MIN_BLOCKS_PER_RANGE);
+                int n = (int) Math.min(Math.min(ceilDiv(estimate, rangeRows), blocks / MIN_BLOCKS_PER_RANGE), MAX_RANGES);
                 long per = ceilDiv(blocks, n);
                 n = (int) ceilDiv(blocks, per);
                 for (int i = 0; i < n; i++) {
@@ -92,6 +94,10 @@ final class RangePlanner {
     }
 
     private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+        return a <= 0 ? 0 : (a - 1) / b + 1;
+    }
+
+    private static BigInteger ceilDiv(BigInteger a, BigInteger b) {
+        return a.add(b).subtract(BigInteger.ONE).divide(b);
     }
 }

@@ -54,6 +54,8 @@ final class MigrationRun {
             schema.warnings().forEach(w -> out.println("WARN  " + w));
             out.println("DDL from " + schema.ddlSource() + "; created " + schema.created().size() + " table(s)");
         }
+        // Snapshot and catch-up times count from the start of the initial load, whichever path it takes.
+        long t0 = System.nanoTime();
         if (o.initialLoad().baseCopy()) {
             out.println("== base copy");
         }
@@ -73,7 +75,6 @@ final class MigrationRun {
         out.println("deployed " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector() + " ("
                 + tables.size() + " tables) to " + runtime.client().baseUrl() + (runtime.isEmbedded() ? " (embedded)" : ""));
         out.flush();
-        long t0 = System.nanoTime();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};
         try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
