@@ -91,12 +91,16 @@ public final class BaseCopyScenario {
             assertTrue(copy.run(m.slotName(), m.publicationName(), tables).skipped());
 
             Map<String, String> sink = targetSchema.equals("public") ? Map.of() : Map.of("schema.mapping", "public=" + targetSchema);
-            m.deploySink(TpcbWorkload.TABLES, sink);
+            Map<String, String> sinkConfig = new HashMap<>(
+                    ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, m.templateValues(TpcbWorkload.TABLES)));
+            sinkConfig.putAll(sink);
+            m.connect().putConnectorConfig(m.sinkConnector(), sinkConfig);
+            awaitTaskRunning(m, m.sinkConnector());
             Map<String, String> sourceConfig = new HashMap<>(
                     ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, m.templateValues(TpcbWorkload.TABLES)));
             sourceConfig.putAll(BaseCopy.SOURCE_SETTINGS);
             m.connect().putConnectorConfig(m.sourceConnector(), sourceConfig);
-            m.awaitRunning(m.sourceConnector());
+            awaitTaskRunning(m, m.sourceConnector());
             Thread.sleep(3000);
         } finally {
             stop.set(true);
@@ -121,6 +125,14 @@ public final class BaseCopyScenario {
             rs.next();
             assertEquals(transactions, rs.getLong(1), "one history row on the target per source transaction");
         }
+    }
+
+    /** As Migration#awaitRunning, with the longer bound a starved shared machine needs to start a Debezium task. */
+    private static void awaitTaskRunning(Migration m, String connector) {
+        Eventually.await(WAIT, connector + " task RUNNING", () -> m.connect().status(connector), status -> {
+            Migration.failIfFailed(connector, status);
+            return status.path("tasks").size() > 0 && "RUNNING".equals(status.path("tasks").get(0).path("state").asText());
+        });
     }
 
     /** Waits until the copy has committed {@code ranges} ranges, then terminates its source sessions; returns how many. */
