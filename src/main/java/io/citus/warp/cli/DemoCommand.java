@@ -115,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + " || ' snapshot rows' FROM warp.sink_progress LIMIT 1") : "nothing";
             out.println("  load on the source:  " + writer.committed() + " transactions during the migration");
             out.println("  applied by the sink: " + applied);
-            out.printf("  snapshot done after %.1f s, caught up after %.1f s (from deploy)%n", o.snapshotMillis() / 1000.0,
+            out.printf("  snapshot done after %.1f s, caught up after %.1f s (from the start of the initial load)%n", o.snapshotMillis() / 1000.0,
                     o.catchUpMillis() / 1000.0);
             if (o.cutover() != null) {
                 for (SequenceSync.SequenceSet q : o.cutover().sequences()) {

@@ -24,12 +24,16 @@ import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"A whole migration in one command: check -> schema (with --create-schema) -> start -> wait until caught up",
-                "-> verify, and with --cutover also cutover and finish. Without --connect-url it runs an embedded Kafka broker and",
+                "-> verify, and with --cutover also cutover and finish. The initial load is Warp's base copy unless",
+                "--initial-load=debezium. Without --connect-url it runs an embedded Kafka broker and",
                 "Connect worker in this process (only a JDK needed); replication then lasts as long as the process, so either",
                 "use --cutover or keep it running until you cut over."})
 public final class MigrateCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
+
+    @Mixin
+    InitialLoadOptions initialLoad = new InitialLoadOptions();
 
     @Spec
     CommandSpec spec;
@@ -117,6 +121,6 @@ public final class MigrateCommand implements Callable<Integer> {
                         Duration.ofSeconds(fenceTimeoutSeconds), sequenceMargin, Duration.ofSeconds(timeoutSeconds), chunkSize),
                 Duration.ofSeconds(timeoutSeconds), sourceOverrides, sinkOverrides, beforeCutover,
                 distribute.isEmpty() ? Map.of() : SchemaCommand.parseDistribution(spec.commandLine(), distribute),
-                reference.stream().map(TableName::parse).toList());
+                reference.stream().map(TableName::parse).toList(), initialLoad);
     }
 }

@@ -23,10 +23,15 @@ import java.util.concurrent.Callable;
         description = {"Deploys the source (Debezium PostgreSQL) and sink (Citus) connectors to Kafka Connect, rendered from the",
                 "shipped configs in connectors/ and these options. Validates both first (PUT /connector-plugins/{class}/config/validate)",
                 "and prints every error; deploys nothing if there is one (exit 1). Idempotent: running it again updates the configs.",
+                "By default it first runs Warp's base copy (see --initial-load): the existing rows are copied with parallel COPY",
+                "under the new slot's exported snapshot, then Debezium streams from that slot.",
                 "Needs --connect-url: an embedded Connect worker lives only inside `warp migrate` or `warp demo`."})
 public final class StartCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
+
+    @Mixin
+    InitialLoadOptions initialLoad = new InitialLoadOptions();
 
     @Spec
     CommandSpec spec;
@@ -44,25 +49,28 @@ public final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
-        if (!print) {
-            if (settings.connectUrl() == null) {
-                throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
-                        + " `warp migrate`, which runs an embedded one");
-            }
-            if (settings.secretsFile() == null) {
-                throw secretsFileNeeded(spec.commandLine());
-            }
-        }
-        Deployment deployment = deployment(settings, source, target, sourceOverrides, sinkOverrides, false,
-                settings.bootstrapServers());
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
+            Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkOverrides, false,
+                    settings.bootstrapServers());
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
             Output.json(out, both);
             return Warp.OK;
         }
+        if (settings.connectUrl() == null) {
+            throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
+                    + " `warp migrate`, which runs an embedded one");
+        }
+        if (settings.secretsFile() == null) {
+            throw secretsFileNeeded(spec.commandLine());
+        }
+        PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
+        Map<String, String> sourceSettings = initialLoad.prepare(settings, source, target, Tables.resolve(settings, source),
+                sourceOverrides, sinkOverrides, progress);
+        Deployment deployment = deployment(settings, source, target, sourceSettings, sinkOverrides, false,
+                settings.bootstrapServers());
         return start(new ConnectClient(URI.create(settings.connectUrl())), deployment, settings, out);
     }
 

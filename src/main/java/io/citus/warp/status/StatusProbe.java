@@ -1,6 +1,7 @@
 package io.citus.warp.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.citus.warp.basecopy.BaseCopyProgress;
 import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectRestException;
@@ -68,7 +69,11 @@ public final class StatusProbe implements AutoCloseable {
         }
         SinkProgress sink = null;
         List<TableSnapshot> snapshot = new ArrayList<>();
+        List<TableSnapshot> baseCopy = new ArrayList<>();
         try (Connection t = target.connect()) {
+            for (BaseCopyProgress.TableProgress p : new BaseCopyProgress(progressSchema).read(t, names.slot())) {
+                baseCopy.add(new TableSnapshot(p.table(), p.rowsCopied(), p.estimatedRows(), p.completed()));
+            }
             boolean hasTables = Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", Sql.ident(progressSchema) + ".sink_progress").equals("t");
             if (hasTables) {
                 sink = sinkProgress(t);
@@ -79,6 +84,7 @@ public final class StatusProbe implements AutoCloseable {
             }
         }
         SlotState slot;
+        boolean baseCopyRunning = false;
         try (Connection s = source.connect()) {
             List<TableSnapshot> withEstimates = new ArrayList<>();
             for (TableSnapshot ts : snapshot) {
@@ -87,14 +93,24 @@ public final class StatusProbe implements AutoCloseable {
                 withEstimates.add(new TableSnapshot(ts.table(), ts.rowsApplied(), est == null ? -1 : Long.parseLong(est), ts.completed()));
             }
             snapshot = withEstimates;
+            snapshot.addAll(baseCopy);
             slot = slot(s);
+            if (baseCopy.stream().anyMatch(ts -> !ts.completed())) {
+                baseCopyRunning = !"0".equals(Sql.one(s, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND application_name = 'warp-basecopy'"));
+                notes.add(baseCopyRunning ? "base copy running (warp start / warp migrate)"
+                        : "base copy incomplete and not running: run warp start (or migrate) again; it starts the copy over");
+            }
         }
         long[] offsets = kafkaOffsets(sink, notes);
         Long end = offsets == null ? null : offsets[0];
         Long applied = offsets == null ? null : offsets[1];
         Long lag = offsets == null ? null : Math.max(0, end - applied);
         boolean snapshotPending = snapshot.stream().anyMatch(ts -> !ts.completed()) || !sourceSnapshotDone(notes);
-        Verdict verdict = Verdict.decide(deployed, failed, snapshotPending, sink != null, lag == null ? -1 : lag);
+        // The base copy runs before the connectors are deployed; once finished it is the applied snapshot.
+        boolean baseCopied = !baseCopy.isEmpty() && baseCopy.stream().allMatch(TableSnapshot::completed);
+        Verdict verdict = baseCopyRunning ? Verdict.SNAPSHOTTING
+                : Verdict.decide(deployed, failed, snapshotPending, sink != null || baseCopied, lag == null ? -1 : lag);
         String proof = null;
         if (verdict == Verdict.CAUGHT_UP) {
             // Lag 0 is a sample; CAUGHT UP is claimed only with proof that a position taken now is applied.

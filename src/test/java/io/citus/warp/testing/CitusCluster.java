@@ -286,6 +286,11 @@ public final class CitusCluster implements AutoCloseable {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
+    /** The coordinator as an endpoint for warp's own code (the base copy). */
+    public io.citus.warp.db.PgEndpoint endpoint() {
+        return new io.citus.warp.db.PgEndpoint(host, port, database, user, password == null ? "" : password, java.util.Map.of());
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }

@@ -73,8 +73,15 @@ public final class Bench implements Callable<Integer> {
             Connectors connectors = new Connectors(env, prefix, sourceDb);
             BenchRun run = new BenchRun(env, connectors, options, results, sourceDb, warpDb, peerDb);
             try {
-                new SnapshotScenario(run).run();
-                new StreamingScenario(run).run();
+                if (options.scenarios.contains("basecopy")) {
+                    new BaseCopyScenario(run).run();
+                }
+                if (options.scenarios.contains("snapshot") || options.scenarios.contains("snapshot-e2e")) {
+                    new SnapshotScenario(run).run(!options.scenarios.contains("snapshot"));
+                }
+                if (options.scenarios.contains("streaming")) {
+                    new StreamingScenario(run).run();
+                }
             } finally {
                 for (String name : new String[] {BenchRun.WARP, BenchRun.PEER, SnapshotScenario.E2E, "source"}) {
                     try {

@@ -4,6 +4,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What to run and at which scale; every figure in the report is labelled with these values. */
@@ -47,6 +48,19 @@ public final class BenchOptions {
             + "Debezium source config (repeatable), e.g. --source-set poll.interval.ms=50. Recorded in the report.")
     public Map<String, String> sourceOverrides = new LinkedHashMap<>();
 
+    @Option(names = "--copy-streams", split = ",", description = "Base copy: the parallel stream counts to measure. Default: 1,2,4,8")
+    public List<Integer> copyStreams = new java.util.ArrayList<>(List.of(1, 2, 4, 8));
+
+    @Option(names = "--copy-range-rows", description = "Base copy: rows per range. Default: ${DEFAULT-VALUE}")
+    public long copyRangeRows = 50_000;
+
+    @Option(names = "--copy-binary", description = "Base copy: COPY in binary format instead of text.")
+    public boolean copyBinary;
+
+    @Option(names = "--scenarios", split = ",", description = "Which scenarios to run: basecopy, snapshot (Debezium's snapshot"
+            + " end to end, then each sink alone), snapshot-e2e (only its end-to-end part), streaming. Default: basecopy,snapshot,streaming")
+    public List<String> scenarios = new java.util.ArrayList<>(List.of("basecopy", "snapshot", "streaming"));
+
     @Option(names = "--output", description = "Directory for bench-results.{csv,md}. Default: bench/target, or target when run inside bench/")
     public Path output;
 
@@ -63,6 +77,10 @@ public final class BenchOptions {
         d.put("sample-ms", Integer.toString(sampleMillis));
         d.put("peer-unnest", Boolean.toString(peerUnnest));
         d.put("peer-batch-size", Integer.toString(peerBatchSize));
+        d.put("copy-streams", copyStreams.toString());
+        d.put("copy-range-rows", Long.toString(copyRangeRows));
+        d.put("copy-binary", Boolean.toString(copyBinary));
+        d.put("scenarios", String.join(",", scenarios));
         sourceOverrides.forEach((k, v) -> d.put("source-set " + k, v));
         return d;
     }

@@ -29,6 +29,11 @@ public final class SnapshotScenario {
     }
 
     public void run() throws Exception {
+        run(false);
+    }
+
+    /** @param endToEndOnly only (1), e.g. to compare Debezium source settings */
+    public void run(boolean endToEndOnly) throws Exception {
         BenchEnvironment env = run.env();
         Connectors connectors = run.connectors();
         BenchResults results = run.results();
@@ -49,9 +54,22 @@ public final class SnapshotScenario {
             e2eSeconds = (probe.awaitRows(table, "aid", rows, run.timeout()) - t0) / 1e9;
         }
         double sourceSeconds = sourceSnapshotSeconds();
+        long retained = retainedWal("slot_" + connectors.prefix());
         LOG.info("end to end: {} rows on the target {} s after the source connector started (source snapshot {} s)",
                 rows, e2eSeconds, sourceSeconds);
         connectors.delete(E2E);
+        if (endToEndOnly) {
+            String limitDatabase = run.env().createTargetDatabase("bench_copy_limit");
+            long c0 = System.nanoTime();
+            long copied = CopyLimit.copy(env.sourceServer(), run.sourceDatabase(), env.target(), limitDatabase, table);
+            double copyRate = copied / ((System.nanoTime() - c0) / 1e9);
+            results.add(SCENARIO, "end to end (source start to all rows on target)", "s", Better.LOWER, e2eSeconds, Double.NaN, Double.NaN);
+            results.add(SCENARIO, "end-to-end rate", "rows/s", Better.HIGHER, rows / e2eSeconds, Double.NaN, copyRate);
+            results.add(SCENARIO, "Debezium source snapshot duration (context)", "s", Better.NONE, sourceSeconds, Double.NaN, Double.NaN);
+            results.add(SCENARIO, "WAL retained by the slot at the end of the snapshot", "bytes", Better.LOWER, retained, Double.NaN,
+                    Double.NaN);
+            return;
+        }
 
         // (2) sink only, one sink at a time so neither competes with the other for the two cores.
         long[] warp = sinkOnly(BenchRun.WARP, run.warpDatabase(), connectors.warpConfig(run.warpDatabase()));
@@ -80,6 +98,8 @@ public final class SnapshotScenario {
         results.add(SCENARIO, "end to end (source start to all rows on target)", "s", Better.LOWER, e2eSeconds, Double.NaN, Double.NaN);
         results.add(SCENARIO, "end-to-end rate", "rows/s", Better.HIGHER, rows / e2eSeconds, Double.NaN, copied / copySeconds);
         results.add(SCENARIO, "Debezium source snapshot duration (context)", "s", Better.NONE, sourceSeconds, Double.NaN, Double.NaN);
+        results.add(SCENARIO, "WAL retained by the slot at the end of the snapshot", "bytes", Better.LOWER, retained, Double.NaN,
+                Double.NaN);
         results.add(SCENARIO, "sink task-thread CPU per row", "µs", Better.LOWER, warp[1] / 1e3 / rows, peer[1] / 1e3 / rows, Double.NaN);
         results.add(SCENARIO, "whole-JVM CPU per row (sink-only window)", "µs", Better.LOWER, warp[2] / 1e3 / rows, peer[2] / 1e3 / rows,
                 Double.NaN);
@@ -102,6 +122,17 @@ public final class SnapshotScenario {
         try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Bytes of WAL the slot holds on the source (current WAL position minus its restart LSN). */
+    private long retainedWal(String slot) throws SQLException {
+        try (Connection c = run.env().source().connect(run.sourceDatabase()); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT (pg_current_wal_lsn() - restart_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
         }
     }
 

@@ -35,6 +35,8 @@ class BenchSmokeTest {
         options.accountsPerBranch = 1_000;
         options.burstSeconds = 2;
         options.timeoutSeconds = 600;
+        options.copyStreams = List.of(1, 2);
+        options.copyRangeRows = 5_000;
         BenchResults results = Bench.run(options);
         Path out = Paths.get(System.getProperty("warp.bench.output", "target/bench-smoke"));
         results.write(out);
@@ -51,6 +53,10 @@ class BenchSmokeTest {
             assertPositive(f.limit(), metric);
         }
         assertPositive(figure(results, SnapshotScenario.SCENARIO, "end-to-end rate").warp(), "end-to-end rate");
+        for (String metric : List.of("copy rate, 1 stream(s)", "copy rate, 2 stream(s)", "end-to-end rate", "copy-alone rate")) {
+            assertPositive(figure(results, BaseCopyScenario.SCENARIO, metric).warp(), "base copy " + metric);
+        }
+        assertPositive(figure(results, BaseCopyScenario.SCENARIO, "end-to-end rate").limit(), "COPY limit beside the base copy");
         assertPositive(figure(results, SnapshotScenario.SCENARIO, "sink task-thread CPU per row").warp(), "Warp CPU per row");
         assertPositive(figure(results, SnapshotScenario.SCENARIO, "sink task-thread CPU per row").peer(), "peer CPU per row");
 

@@ -1,0 +1,151 @@
+package io.citus.warp.basecopy;
+
+import io.citus.warp.db.Sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The base copy's record on the target, in the progress schema: {@code base_copy} (one row per slot: attempt,
+ * snapshot, consistent LSN, when the copy finished) and {@code base_copy_progress} (one row per planned range;
+ * {@code copied_at} and {@code rows_copied} are set in the transaction that commits the range's rows, so a range
+ * is recorded as copied exactly when its rows are on the target).
+ */
+public final class BaseCopyProgress {
+    private final String schema;
+
+    public BaseCopyProgress(String schema) {
+        this.schema = schema;
+    }
+
+    String state() {
+        return Sql.ident(schema) + ".base_copy";
+    }
+
+    String ranges() {
+        return Sql.ident(schema) + ".base_copy_progress";
+    }
+
+    void create(Connection t) throws SQLException {
+        Sql.exec(t, "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schema));
+        Sql.exec(t, "CREATE TABLE IF NOT EXISTS " + state() + " (slot_name text PRIMARY KEY, attempt int NOT NULL,"
+                + " snapshot_name text, consistent_lsn pg_lsn, parallelism int NOT NULL, started_at timestamptz NOT NULL DEFAULT now(),"
+                + " copied_at timestamptz)");
+        Sql.exec(t, "CREATE TABLE IF NOT EXISTS " + ranges() + " (slot_name text NOT NULL, table_name text NOT NULL,"
+                + " target_table text NOT NULL, range_no int NOT NULL, ranges int NOT NULL, range_kind text NOT NULL,"
+                + " lower_bound bigint, upper_bound bigint, estimated_rows bigint NOT NULL, rows_copied bigint, copied_at timestamptz,"
+                + " PRIMARY KEY (slot_name, table_name, range_no))");
+    }
+
+    /** The state of an earlier attempt for this slot, or null. */
+    record Attempt(int attempt, String consistentLsn, boolean finished) {
+    }
+
+    Attempt attempt(Connection t, String slot) throws SQLException {
+        List<String[]> rows = Sql.rows(t, "SELECT attempt, consistent_lsn::text, copied_at IS NOT NULL FROM " + state()
+                + " WHERE slot_name = ?", slot);
+        return rows.isEmpty() ? null : new Attempt(Integer.parseInt(rows.get(0)[0]), rows.get(0)[1], "t".equals(rows.get(0)[2]));
+    }
+
+    /** Target tables (quoted) into which an earlier attempt committed at least one range. */
+    List<String> touchedTargets(Connection t, String slot) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (String[] r : Sql.rows(t, "SELECT DISTINCT target_table FROM " + ranges() + " WHERE slot_name = ? AND copied_at IS NOT NULL",
+                slot)) {
+            out.add(r[0]);
+        }
+        return out;
+    }
+
+    void forget(Connection t, String slot) throws SQLException {
+        try (PreparedStatement a = t.prepareStatement("DELETE FROM " + ranges() + " WHERE slot_name = ?");
+             PreparedStatement b = t.prepareStatement("DELETE FROM " + state() + " WHERE slot_name = ?")) {
+            a.setString(1, slot);
+            a.executeUpdate();
+            b.setString(1, slot);
+            b.executeUpdate();
+        }
+    }
+
+    void begin(Connection t, String slot, int attempt, int parallelism) throws SQLException {
+        try (PreparedStatement ps = t.prepareStatement("INSERT INTO " + state() + " (slot_name, attempt, parallelism) VALUES (?, ?, ?)")) {
+            ps.setString(1, slot);
+            ps.setInt(2, attempt);
+            ps.setInt(3, parallelism);
+            ps.executeUpdate();
+        }
+    }
+
+    void slotCreated(Connection t, String slot, String snapshotName, String consistentLsn) throws SQLException {
+        try (PreparedStatement ps = t.prepareStatement("UPDATE " + state() + " SET snapshot_name = ?, consistent_lsn = ?::pg_lsn"
+                + " WHERE slot_name = ?")) {
+            ps.setString(1, snapshotName);
+            ps.setString(2, consistentLsn);
+            ps.setString(3, slot);
+            ps.executeUpdate();
+        }
+    }
+
+    void planned(Connection t, String slot, List<CopyRange> plan) throws SQLException {
+        try (PreparedStatement ps = t.prepareStatement("INSERT INTO " + ranges() + " (slot_name, table_name, target_table, range_no,"
+                + " ranges, range_kind, lower_bound, upper_bound, estimated_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (CopyRange r : plan) {
+                ps.setString(1, slot);
+                ps.setString(2, r.source().toString());
+                ps.setString(3, r.target().quoted());
+                ps.setInt(4, r.rangeNo());
+                ps.setInt(5, r.ranges());
+                ps.setString(6, r.kind().name().toLowerCase(java.util.Locale.ROOT));
+                ps.setObject(7, r.lower());
+                ps.setObject(8, r.upper());
+                ps.setLong(9, r.estimatedRows());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Marks a range copied, in the caller's transaction (the one holding its rows). */
+    static void copied(PreparedStatement markCopied, String slot, CopyRange r, long rows) throws SQLException {
+        markCopied.setLong(1, rows);
+        markCopied.setString(2, slot);
+        markCopied.setString(3, r.source().toString());
+        markCopied.setInt(4, r.rangeNo());
+        if (markCopied.executeUpdate() != 1) {
+            throw new IllegalStateException("base copy progress of " + r.describe() + " was not pending (slot " + slot
+                    + "): another copy of the same migration is running?");
+        }
+    }
+
+    String markCopiedSql() {
+        return "UPDATE " + ranges() + " SET rows_copied = ?, copied_at = clock_timestamp() WHERE slot_name = ? AND table_name = ?"
+                + " AND range_no = ? AND copied_at IS NULL";
+    }
+
+    void finished(Connection t, String slot) throws SQLException {
+        try (PreparedStatement ps = t.prepareStatement("UPDATE " + state() + " SET copied_at = clock_timestamp() WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Per table: rows copied so far, estimated total, whether every range is copied; for warp status. */
+    public record TableProgress(String table, long rowsCopied, long estimatedRows, boolean completed) {
+    }
+
+    /** Nothing (empty list) when the progress tables do not exist: no base copy ran on this target. */
+    public List<TableProgress> read(Connection t, String slot) throws SQLException {
+        if ("f".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", ranges()))) {
+            return List.of();
+        }
+        List<TableProgress> out = new ArrayList<>();
+        for (String[] r : Sql.rows(t, "SELECT table_name, coalesce(sum(rows_copied), 0), sum(estimated_rows),"
+                + " bool_and(copied_at IS NOT NULL) FROM " + ranges() + " WHERE slot_name = ? GROUP BY table_name ORDER BY table_name", slot)) {
+            out.add(new TableProgress(r[0], Long.parseLong(r[1]), Long.parseLong(r[2]), "t".equals(r[3])));
+        }
+        return out;
+    }
+}

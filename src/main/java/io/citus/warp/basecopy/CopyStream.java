@@ -1,0 +1,113 @@
+package io.citus.warp.basecopy;
+
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.Sql;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+import org.postgresql.copy.PGCopyOutputStream;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * One copy stream: a source connection inside the exported snapshot and a target connection. Each range is
+ * {@code COPY (SELECT ...) TO STDOUT} on the source piped, in this thread, into {@code COPY ... FROM STDIN} on the
+ * target, and committed on the target together with its progress row.
+ */
+final class CopyStream implements AutoCloseable {
+    private static final int BUFFER = 1 << 16;
+
+    private final Connection source;
+    private final Connection target;
+    private final PreparedStatement markCopied;
+    private final String slot;
+    private final String format;
+
+    CopyStream(PgEndpoint sourceEndpoint, PgEndpoint targetEndpoint, String snapshotName, BaseCopyProgress progress, String slot,
+               boolean binary) throws SQLException {
+        this.slot = slot;
+        this.format = binary ? " WITH (FORMAT binary)" : "";
+        source = sourceEndpoint.connect();
+        Connection t = null;
+        try {
+            // Autocommit on, explicit BEGIN: SET TRANSACTION SNAPSHOT must be the transaction's first statement.
+            Sql.exec(source, "SET application_name = 'warp-basecopy'");
+            Sql.exec(source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            Sql.exec(source, "SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotName));
+            t = targetEndpoint.connect();
+            t.setAutoCommit(false);
+            Sql.exec(t, "SET application_name = 'warp-basecopy'");
+            t.commit();
+            markCopied = t.prepareStatement(progress.markCopiedSql());
+        } catch (SQLException | RuntimeException e) {
+            source.close();
+            if (t != null) {
+                t.close();
+            }
+            throw e;
+        }
+        target = t;
+    }
+
+    /** The connection in the snapshot, for planning. */
+    Connection snapshot() {
+        return source;
+    }
+
+    /** Copies one range and commits it with its progress row; returns the rows copied. */
+    long copy(CopyRange r) throws SQLException, IOException {
+        String select = "COPY (SELECT " + r.columns() + " FROM " + r.source().quoted() + r.where() + ") TO STDOUT" + format;
+        String insert = "COPY " + r.target().quoted() + " (" + r.columns() + ") FROM STDIN" + format;
+        CopyOut out = null;
+        CopyIn in = null;
+        try {
+            in = target.unwrap(PGConnection.class).getCopyAPI().copyIn(insert);
+            out = source.unwrap(PGConnection.class).getCopyAPI().copyOut(select);
+            long rows;
+            try (PGCopyOutputStream sink = new PGCopyOutputStream(in, BUFFER)) {
+                byte[] chunk;
+                while ((chunk = out.readFromCopy()) != null) {
+                    sink.write(chunk);
+                }
+                rows = sink.endCopy();
+            }
+            BaseCopyProgress.copied(markCopied, slot, r, rows);
+            target.commit();
+            return rows;
+        } catch (SQLException | IOException | RuntimeException e) {
+            cancel(out, in);
+            try {
+                target.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static void cancel(CopyOut out, CopyIn in) {
+        for (org.postgresql.copy.CopyOperation op : new org.postgresql.copy.CopyOperation[] {out, in}) {
+            if (op != null && op.isActive()) {
+                try {
+                    op.cancelCopy();
+                } catch (SQLException ignored) {
+                    // the connection is failing anyway; the caller reports the first error
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : new Connection[] {source, target}) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing after the work is done or failed; nothing to recover
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.citus.warp.cli;
+
+import io.citus.warp.basecopy.BaseCopy;
+import io.citus.warp.basecopy.BaseCopyOptions;
+import io.citus.warp.basecopy.TableCopy;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.TableName;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the target gets its initial rows: Warp's own base copy (default) or Debezium's snapshot. Shared by
+ * {@code warp start} and {@code warp migrate}; {@link #prepare} runs the base copy, if chosen, before the connectors
+ * are deployed and returns the source settings that make Debezium stream from the copy's slot.
+ */
+public final class InitialLoadOptions {
+    /** The two ways to load the existing rows. */
+    public enum Mode {
+        BASE_COPY("base-copy"), DEBEZIUM("debezium");
+
+        private final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+
+        static Mode parse(String text) {
+            for (Mode m : values()) {
+                if (m.label.equals(text)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("expected base-copy or debezium: " + text);
+        }
+    }
+
+    @Option(names = "--initial-load", paramLabel = "MODE", converter = ModeConverter.class,
+            description = {"How existing rows reach the target: base-copy (default: Warp creates the slot with an exported snapshot,",
+                    "copies every table with parallel COPY under it, then Debezium streams from that slot with snapshot.mode=no_data)",
+                    "or debezium (Debezium's own snapshot through Kafka and the sink)."})
+    Mode mode = Mode.BASE_COPY;
+
+    @Option(names = "--copy-parallelism", paramLabel = "N",
+            description = "Base copy: parallel COPY streams, each a source and a target connection (default: the number of cores, at least 2).")
+    int parallelism = BaseCopyOptions.defaultParallelism();
+
+    @Option(names = "--copy-range-rows", paramLabel = "ROWS",
+            description = "Base copy: tables are split into ranges of about this many rows (default: ${DEFAULT-VALUE}).")
+    long rangeRows = BaseCopyOptions.DEFAULT_RANGE_ROWS;
+
+    @Option(names = "--copy-binary", description = "Base copy: COPY in binary format (column types must match exactly; default: text).")
+    boolean binary;
+
+    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            return Mode.parse(value);
+        }
+    }
+
+    public boolean baseCopy() {
+        return mode == Mode.BASE_COPY;
+    }
+
+    /** The user's source overrides, on top of the settings the chosen initial load needs. */
+    Map<String, String> sourceOverrides(Map<String, String> user) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (baseCopy()) {
+            merged.putAll(BaseCopy.SOURCE_SETTINGS);
+        }
+        merged.putAll(user);
+        return merged;
+    }
+
+    /**
+     * Runs the base copy if chosen (an earlier interrupted attempt is started over, a finished one skipped) and returns
+     * the source overrides to deploy with.
+     */
+    Map<String, String> prepare(MigrationSettings settings, PgEndpoint source, PgEndpoint target, List<TableName> tables,
+                                Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, PrintWriter out) throws Exception {
+        if (baseCopy()) {
+            BaseCopy copy = new BaseCopy(source, target, settings.progressSchema(), new BaseCopyOptions(parallelism, rangeRows, binary),
+                    line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            copy.run(settings.names().slot(), settings.names().publication(), targets(tables, sinkOverrides));
+        }
+        return sourceOverrides(sourceOverrides);
+    }
+
+    /** Where each table goes: as the sink maps it with schema.mapping / table.mapping given as --sink-config. */
+    static List<TableCopy> targets(List<TableName> tables, Map<String, String> sinkOverrides) {
+        Map<String, String> schemas = pairs(sinkOverrides.get("schema.mapping"));
+        Map<String, String> names = pairs(sinkOverrides.get("table.mapping"));
+        List<TableCopy> out = new ArrayList<>();
+        for (TableName t : tables) {
+            String mapped = names.get(t.toString());
+            if (mapped != null) {
+                out.add(new TableCopy(t, TableName.parse(mapped)));
+            } else {
+                out.add(new TableCopy(t, new TableName(schemas.getOrDefault(t.schema(), t.schema()), t.table())));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> pairs(String list) {
+        Map<String, String> m = new HashMap<>();
+        if (list != null) {
+            for (String entry : list.split(",")) {
+                String[] kv = entry.split("=", 2);
+                if (kv.length == 2 && !kv[0].isBlank()) {
+                    m.put(kv[0].trim(), kv[1].trim());
+                }
+            }
+        }
+        return m;
+    }
+}

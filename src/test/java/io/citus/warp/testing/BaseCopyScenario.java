@@ -1,0 +1,183 @@
+package io.citus.warp.testing;
+
+import io.citus.warp.basecopy.BaseCopy;
+import io.citus.warp.basecopy.BaseCopyOptions;
+import io.citus.warp.basecopy.TableCopy;
+import io.citus.warp.connect.ConnectorTemplates;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.db.TableName;
+import io.citus.warp.workload.TpcbWorkload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The base copy under a TPC-B load, shared by the PostgreSQL and the Citus test: a first copy is interrupted
+ * (its source sessions terminated after a few ranges), the second starts over on its own, then the sink and the
+ * Debezium source ({@code snapshot.mode=no_data}, on the copy's slot) stream what the load keeps writing. At the end
+ * the target equals the source row for row and the TPC-B sums agree.
+ */
+public final class BaseCopyScenario {
+    private static final Logger LOG = LoggerFactory.getLogger(BaseCopyScenario.class);
+    /** A liveness bound, not a speed check: on a shared 2-core machine the sink can apply as few as 10 tx/s. */
+    private static final Duration WAIT = Duration.ofSeconds(900);
+
+    private BaseCopyScenario() {
+    }
+
+    /**
+     * @param targetSchema schema of the TPC-B tables on the target (created by the caller, empty)
+     */
+    public static void run(Migration m, TpcbWorkload tpcb, PgEndpoint sourceEndpoint, PgEndpoint targetEndpoint, String targetSchema)
+            throws Exception {
+        List<TableCopy> tables = new ArrayList<>();
+        for (String t : TpcbWorkload.TABLES.split(",")) {
+            TableName source = TableName.parse(t);
+            tables.add(new TableCopy(source, new TableName(targetSchema, source.table())));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        List<CompletableFuture<Long>> load = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            load.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return tpcb.run(m::openSource, stop::get, 50);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        try {
+            Thread.sleep(500);
+            long historyBefore = count(m, "pgbench_history");
+            BaseCopy copy = new BaseCopy(sourceEndpoint, targetEndpoint, "warp", new BaseCopyOptions(4, 10_000, false), LOG::info);
+
+            // First attempt, interrupted after two ranges: its snapshot dies with its sessions.
+            CompletableFuture<Integer> interrupter = CompletableFuture.supplyAsync(() -> interruptAfter(m, 2));
+            Exception interrupted = assertThrows(Exception.class, () -> copy.run(m.slotName(), m.publicationName(), tables),
+                    "the copy whose source sessions were terminated fails");
+            LOG.info("first attempt failed as intended: {}", interrupted.getMessage());
+            assertTrue(interrupter.get() > 0, "source sessions of the copy were terminated");
+            assertEquals(0, slots(m), "the failed attempt dropped its slot (it would hold WAL)");
+            assertTrue(copiedRanges(m) >= 2, "the first attempt had committed ranges before it was interrupted");
+
+            // Second attempt: starts over by itself (drops nothing left, empties the partly copied tables).
+            BaseCopy.Result result = copy.run(m.slotName(), m.publicationName(), tables);
+            assertEquals(2, result.attempt());
+            assertFalse(result.skipped());
+            assertTrue(result.ranges() > tables.size(), "large tables were split into ranges: " + result.ranges());
+            long historyAfter = count(m, "pgbench_history");
+            LOG.info("base copy: {} rows in {} ranges, {} ms; {} TPC-B transactions committed on the source since the first attempt began",
+                    result.rows(), result.ranges(), result.millis(), historyAfter - historyBefore);
+            assertTrue(historyAfter > historyBefore, "the TPC-B load wrote during the copy");
+            assertEquals(1, slots(m), "the slot stays for streaming");
+
+            // A second run after a finished copy copies nothing again.
+            assertTrue(copy.run(m.slotName(), m.publicationName(), tables).skipped());
+
+            Map<String, String> sink = targetSchema.equals("public") ? Map.of() : Map.of("schema.mapping", "public=" + targetSchema);
+            Map<String, String> sinkConfig = new HashMap<>(
+                    ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, m.templateValues(TpcbWorkload.TABLES)));
+            sinkConfig.putAll(sink);
+            m.connect().putConnectorConfig(m.sinkConnector(), sinkConfig);
+            awaitTaskRunning(m, m.sinkConnector());
+            Map<String, String> sourceConfig = new HashMap<>(
+                    ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, m.templateValues(TpcbWorkload.TABLES)));
+            sourceConfig.putAll(BaseCopy.SOURCE_SETTINGS);
+            m.connect().putConnectorConfig(m.sourceConnector(), sourceConfig);
+            awaitTaskRunning(m, m.sourceConnector());
+            Thread.sleep(3000);
+        } finally {
+            stop.set(true);
+        }
+        long transactions = 0;
+        for (CompletableFuture<Long> f : load) {
+            transactions += f.get();
+        }
+        LOG.info("{} TPC-B transactions in all", transactions);
+        if (targetSchema.equals("public")) {
+            TableDigest.awaitEqual(m, WAIT, TpcbMigration.TABLES);
+        } else {
+            TableDigest.awaitEqualInSchema(m, WAIT, targetSchema, TpcbMigration.TABLES);
+        }
+        try (Connection dst = m.target(); Statement s = dst.createStatement()) {
+            s.execute("SET search_path = " + targetSchema);
+            long[] sums = TpcbWorkload.balanceSums(dst);
+            assertTrue(TpcbWorkload.consistent(sums), "TPC-B sums agree on the target: " + sums[0] + "/" + sums[1] + "/" + sums[2]);
+        }
+        try (Connection dst = m.target(); Statement s = dst.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + targetSchema + ".pgbench_history")) {
+            rs.next();
+            assertEquals(transactions, rs.getLong(1), "one history row on the target per source transaction");
+        }
+    }
+
+    /** As Migration#awaitRunning, with the longer bound a starved shared machine needs to start a Debezium task. */
+    private static void awaitTaskRunning(Migration m, String connector) {
+        Eventually.await(WAIT, connector + " task RUNNING", () -> m.connect().status(connector), status -> {
+            Migration.failIfFailed(connector, status);
+            return status.path("tasks").size() > 0 && "RUNNING".equals(status.path("tasks").get(0).path("state").asText());
+        });
+    }
+
+    /** Waits until the copy has committed {@code ranges} ranges, then terminates its source sessions; returns how many. */
+    private static int interruptAfter(Migration m, int ranges) {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        try {
+            while (System.nanoTime() < deadline) {
+                if (copiedRanges(m) >= ranges) {
+                    try (Connection src = m.source(); Statement s = src.createStatement(); ResultSet rs = s.executeQuery(
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
+                                    + " AND application_name = 'warp-basecopy'")) {
+                        rs.next();
+                        return rs.getInt(1);
+                    }
+                }
+                Thread.sleep(20);
+            }
+            return 0;
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long copiedRanges(Migration m) {
+        try (Connection dst = m.target(); Statement s = dst.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM warp.base_copy_progress WHERE slot_name = '" + m.slotName() + "' AND copied_at IS NOT NULL")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0; // the progress table is created by the copy itself
+        }
+    }
+
+    private static int slots(Migration m) throws SQLException {
+        try (Connection src = m.source(); Statement s = src.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + m.slotName() + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static long count(Migration m, String table) throws SQLException {
+        try (Connection src = m.source(); Statement s = src.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
