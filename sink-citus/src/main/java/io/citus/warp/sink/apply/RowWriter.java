@@ -77,9 +77,11 @@ final class RowWriter implements TableWrites {
         for (Map.Entry<List<String>, List<Integer>> shape : bySet.entrySet()) {
             List<String> set = shape.getKey();
             if (set.isEmpty()) {
-                // Nothing but key columns: the row is what its key says; count it as present.
+                // Nothing to set (only key and distribution columns): whether the row is there under these values
+                // is what the caller needs (a row that moved to another distribution value is not).
                 for (int r : shape.getValue()) {
-                    counts[r] = 1;
+                    EncodedRow row = rows.get(r);
+                    counts[r] = read(table, where, where.stream().map(row::value).toList(), List.of(where.get(0))) == null ? 0 : 1;
                 }
                 continue;
             }
