@@ -93,12 +93,21 @@ public final class StartCommand implements Callable<Integer> {
             sinkOverrides = new LinkedHashMap<>(sinkOverrides);
             sinkOverrides.put("kafka.bootstrap.servers", bootstrapServers);
         }
+        List<io.citus.warp.db.TableName> tables = Tables.resolve(settings, source);
+        if (!sinkOverrides.containsKey("replica.identity.index")) {
+            // Tables with REPLICA IDENTITY USING INDEX: the sink matches their updates and deletes by that index.
+            String identity = io.citus.warp.schema.ReplicaIdentity.indexColumns(source, tables);
+            if (!identity.isEmpty()) {
+                sinkOverrides = new LinkedHashMap<>(sinkOverrides);
+                sinkOverrides.put("replica.identity.index", identity);
+            }
+        }
         String secrets = settings.secretsFile();
         if (secrets == null) {
             // Only for a worker on this machine (embedded, or start --print); a remote cluster needs --secrets-file.
             secrets = Deployment.writeLocalSecrets(settings.names().name(), source, target);
         }
-        return new Deployment(settings.names(), source, target, Tables.resolve(settings, source), secrets,
+        return new Deployment(settings.names(), source, target, tables, secrets,
                 settings.progressSchema(), sourceOverrides, sinkOverrides);
     }
 

@@ -24,6 +24,7 @@ public final class CitusSinkConfig extends AbstractConfig {
     public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
     public static final String TIMETZ_AS_UTC = "timetz.accept.utc";
     public static final String KEYLESS_TABLES = "keyless.tables";
+    public static final String REPLICA_IDENTITY_INDEX = "replica.identity.index";
     public static final String SCHEMA_MAPPING = "schema.mapping";
     public static final String TABLE_MAPPING = "table.mapping";
     public static final String GROUP_MAX_CHANGES = "apply.group.max.changes";
@@ -72,6 +73,12 @@ public final class CitusSinkConfig extends AbstractConfig {
                     "Debezium converts time with time zone (timetz) values to UTC, losing their original offset, so the "
                             + "sink refuses to write them by default. Set true to accept timetz values normalised to UTC.",
                     STREAM_GROUP, 3, Width.SHORT, "Accept timetz as UTC")
+            .define(REPLICA_IDENTITY_INDEX, Type.LIST, "", Importance.MEDIUM,
+                    "Source tables whose REPLICA IDENTITY is USING INDEX, each with that index's columns: "
+                            + "schema.table:col1+col2, comma-separated. Debezium's old image of their updates and deletes holds "
+                            + "those columns, not the primary key (a key column missing from it arrives as 0 or null), so the sink "
+                            + "matches such changes by the index columns instead. warp start fills this from the source catalog.",
+                    MAPPING_GROUP, 3, Width.LONG, "Replica identity indexes")
             .define(KEYLESS_TABLES, Type.LIST, "", Importance.LOW,
                     "Source tables (schema.table) without a primary key that may be copied anyway. Each must have "
                             + "REPLICA IDENTITY FULL on the source, so that updates and deletes carry the whole old row: the "
@@ -153,6 +160,21 @@ public final class CitusSinkConfig extends AbstractConfig {
 
     public boolean timetzAsUtc() {
         return getBoolean(TIMETZ_AS_UTC);
+    }
+
+    /** replica.identity.index as table to the index's columns. */
+    public java.util.Map<io.citus.warp.sink.event.TableId, java.util.List<String>> replicaIdentityIndexes() {
+        java.util.Map<io.citus.warp.sink.event.TableId, java.util.List<String>> tables = new java.util.HashMap<>();
+        for (String entry : getList(REPLICA_IDENTITY_INDEX)) {
+            int colon = entry.lastIndexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new org.apache.kafka.common.config.ConfigException(REPLICA_IDENTITY_INDEX, entry,
+                        "expected schema.table:col1+col2");
+            }
+            tables.put(io.citus.warp.sink.event.TableId.parse(entry.substring(0, colon).trim()),
+                    java.util.List.of(entry.substring(colon + 1).trim().split("\\+")));
+        }
+        return tables;
     }
 
     public java.util.Set<io.citus.warp.sink.event.TableId> keylessTables() {

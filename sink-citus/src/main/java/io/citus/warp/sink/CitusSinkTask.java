@@ -89,7 +89,7 @@ public final class CitusSinkTask extends SinkTask {
             LOG.debug("plugin metrics unavailable on this worker", e);
         }
         PgText text = new PgText(config.placeholder(), config.timetzAsUtc());
-        RowEncoder encoder = new RowEncoder(text, config.keylessTables());
+        RowEncoder encoder = new RowEncoder(text, config.keylessTables(), config.replicaIdentityIndexes());
         queue = new ApplyQueue(new TargetApplier(session, encoder, progress, this::committed,
                 config.truncateNonEmptyTarget()), config.groupMaxChanges(),
                 new ApplyQueue.Listener() {

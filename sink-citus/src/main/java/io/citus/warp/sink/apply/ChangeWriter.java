@@ -7,6 +7,7 @@ import io.citus.warp.sink.event.Op;
 import io.citus.warp.sink.event.TableId;
 import io.citus.warp.sink.target.TargetColumn;
 import io.citus.warp.sink.target.TargetTable;
+import org.apache.kafka.connect.data.Struct;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -44,20 +45,11 @@ final class ChangeWriter {
     }
 
     /**
-     * An UPDATE or DELETE whose old image lacks a primary-key column: the source table has REPLICA IDENTITY
-     * USING INDEX, so the old row is known only by that index's columns (the non-null ones of the image; such
-     * an index is unique and on NOT NULL columns). Under DEFAULT or FULL the old image holds the key.
+     * An UPDATE or DELETE of a table whose REPLICA IDENTITY is USING INDEX (replica.identity.index): Debezium's old
+     * image holds the index columns, not the primary key, so the old row is found by those columns.
      */
-    static boolean identifiedByIndex(ChangeEvent e) {
-        if ((e.op() != Op.UPDATE && e.op() != Op.DELETE) || e.before() == null || e.keyColumns().isEmpty()) {
-            return false;
-        }
-        for (String key : e.keyColumns()) {
-            if (e.before().schema().field(key) == null || e.before().get(key) == null) {
-                return true;
-            }
-        }
-        return false;
+    boolean identifiedByIndex(ChangeEvent e) {
+        return (e.op() == Op.UPDATE || e.op() == Op.DELETE) && encoder.identityIndex(e) != null;
     }
 
     /** The net effect of {@code events} (in source order), one batch per table and statement shape. */
@@ -128,19 +120,19 @@ final class ChangeWriter {
      * inserted whole (unchanged values carried from the old row).
      */
     private void applyByIdentityIndex(RowWriter writer, TargetTable table, ChangeEvent event) throws SQLException {
-        EncodedRow old = encoder.encode(event, event.before(), table);
-        List<String> identity = new ArrayList<>();
+        // The old image has the identity columns when they changed (and for deletes); otherwise they are the new row's.
+        List<String> identity = encoder.identityIndex(event);
+        Struct image = event.before() != null && identity.stream().allMatch(c -> event.before().schema().field(c) != null
+                && event.before().get(c) != null) ? event.before() : event.after();
         List<String> identityValues = new ArrayList<>();
-        for (String column : old.columns()) {
-            if (old.value(column) != null) {
-                identity.add(column);
-                identityValues.add(old.value(column));
+        for (String column : identity) {
+            String value = image == null ? null : encoder.valueOf(event, image, table, column);
+            if (value == null) {
+                throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the change lacks column \"" + column
+                        + "\" of the replica identity index named for this table in replica.identity.index, so the old row "
+                        + "cannot be found on the target. Check that setting against the source table's REPLICA IDENTITY.", null);
             }
-        }
-        if (identity.isEmpty()) {
-            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the old row carries neither the primary key "
-                    + "nor replica identity columns, so it cannot be found on the target. Set REPLICA IDENTITY DEFAULT or FULL "
-                    + "on the source table and re-snapshot it.", null);
+            identityValues.add(value);
         }
         if (event.op() == Op.DELETE) {
             expectOne(writer.deleteWhere(table, identity, identityValues), event, table);

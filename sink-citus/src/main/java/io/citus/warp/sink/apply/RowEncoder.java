@@ -33,8 +33,22 @@ public final class RowEncoder {
     }
 
     public RowEncoder(PgText text, Set<io.citus.warp.sink.event.TableId> keylessAllowed) {
+        this(text, keylessAllowed, java.util.Map.of());
+    }
+
+    /** @param identityIndexes tables with REPLICA IDENTITY USING INDEX, with the index's columns (replica.identity.index) */
+    public RowEncoder(PgText text, Set<io.citus.warp.sink.event.TableId> keylessAllowed,
+                      java.util.Map<io.citus.warp.sink.event.TableId, List<String>> identityIndexes) {
         this.text = text;
         this.keylessAllowed = Set.copyOf(keylessAllowed);
+        this.identityIndexes = java.util.Map.copyOf(identityIndexes);
+    }
+
+    private final java.util.Map<io.citus.warp.sink.event.TableId, List<String>> identityIndexes;
+
+    /** The replica identity index columns of the event's source table, or null when it is identified by its key. */
+    public List<String> identityIndex(ChangeEvent event) {
+        return identityIndexes.get(event.table());
     }
 
     /** A change of a table without a source primary key that the user allowed to be copied (keyless.tables). */
