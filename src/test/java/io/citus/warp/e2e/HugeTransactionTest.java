@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -63,8 +64,12 @@ class HugeTransactionTest {
             String ddl = "CREATE TABLE big (id bigint PRIMARY KEY, payload text); CREATE TABLE after_big (id int PRIMARY KEY)";
             m.sourceSql(ddl, "INSERT INTO big VALUES (0, 'seed')", "INSERT INTO after_big VALUES (0)");
             m.targetSql(ddl);
-            m.deploySource("public.big,public.after_big");
-            m.deploySink("public.big,public.after_big");
+            // Every buffer in the worker bounded in records, so a small heap holds them at this row size: Debezium's
+            // queue and batches, the sink's consumer fetches and polls, and the sink's open-transaction buffer.
+            m.deploySource("public.big,public.after_big", Map.of("max.queue.size", "1024", "max.batch.size", "256"));
+            m.deploySink("public.big,public.after_big", Map.of("apply.transaction.buffer.changes", "1000",
+                    "consumer.override.max.poll.records", "1000",
+                    "consumer.override.max.partition.fetch.bytes", "8388608", "consumer.override.fetch.max.bytes", "16777216"));
             TableDigest.awaitEqual(m, Duration.ofSeconds(180), "big", "id", "after_big", "id");
 
             long t0 = System.nanoTime();

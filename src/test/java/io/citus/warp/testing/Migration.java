@@ -143,8 +143,14 @@ public final class Migration implements AutoCloseable {
 
     /** Deploys the shipped Debezium source config through Connect REST. */
     public void deploySource(String tables) {
-        connect().putConnectorConfig(sourceConnector(),
+        deploySource(tables, Map.of());
+    }
+
+    public void deploySource(String tables, Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(
                 ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, templateValues(tables)));
+        config.putAll(overrides);
+        connect().putConnectorConfig(sourceConnector(), config);
         awaitRunning(sourceConnector());
     }
 

@@ -34,6 +34,8 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     public static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
     /** Where the Kafka runtime jars are: the kafka-libs module's build output, or kafka-libs/ next to the warp jar. */
     public static final String KAFKA_LIBS_PROPERTY = "warp.kafka.libs";
+    /** The worker JVM's -Xmx (default 2G, as connect-distributed.sh's KAFKA_HEAP_OPTS). */
+    public static final String HEAP_PROPERTY = "warp.worker.heap";
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final Duration GRACEFUL_STOP = Duration.ofSeconds(60);
 
@@ -97,7 +99,8 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             // connect-distributed.sh's defaults: KAFKA_HEAP_OPTS and a headless JVM.
             command.add("-Xms256M");
-            command.add("-Xmx2G");
+            // -Dwarp.worker.heap sets a smaller heap, e.g. to show that a transaction larger than it still applies.
+            command.add("-Xmx" + System.getProperty(HEAP_PROPERTY, "2G"));
             command.add("-Djava.awt.headless=true");
             // Remote JMX on loopback, as kafka-run-class.sh enables it when JMX_PORT is set: Connect's and
             // the connectors' metrics are read where monitoring reads them.
