@@ -1,5 +1,8 @@
 package io.citus.warp.cli;
 
+import static io.citus.warp.cli.WarpRun.args;
+import static io.citus.warp.cli.WarpRun.warp;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.citus.warp.db.Sql;
@@ -38,27 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CutoverEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run warp(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Warp.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static String[] args(TestEnvironment env, Migration m, String command, String... more) {
-        List<String> a = new ArrayList<>(List.of(command,
-                "--source", env.source().jdbcUrl(m.sourceDatabase()) + "?user=" + env.source().user(),
-                "--target", env.target().jdbcUrl(m.targetDatabase()) + "?user=" + env.target().user(),
-                "--name", m.id().replace('_', '-'),
-                "--connect-url", env.connect().baseUrl().toString(),
-                "--bootstrap-servers", env.bootstrapServers(),
-                "--secrets-file", env.secretsFile().toString()));
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
-    }
 
     /**
      * A connection pool's worth of sessions that stay open and keep writing: each transaction moves money between two
@@ -186,7 +168,7 @@ class CutoverEndToEndTest {
             // warp schema creates owned sequences only: the shared and the descending one are created here.
             m.targetSql(SCHEMA[0], SCHEMA[1], SCHEMA[2], SCHEMA[3], SCHEMA[4]);
             String tables = "public.acct,public.ledger,public.audit";
-            Run start = warp(args(env, m, "start", "--tables", tables));
+            WarpRun start = warp(args(env, m, "start", "--tables", tables));
             assertEquals(Warp.OK, start.code(), start.out() + start.err());
             JsonNode result;
             long cutoverReturned;
@@ -197,7 +179,7 @@ class CutoverEndToEndTest {
                     }
                 });
                 // The pool keeps writing through its open sessions while cutover runs.
-                Run cutover = warp(args(env, m, "cutover", "--tables", tables, "--sequence-margin", "10", "--timeout", "600", "--json"));
+                WarpRun cutover = warp(args(env, m, "cutover", "--tables", tables, "--sequence-margin", "10", "--timeout", "600", "--json"));
                 cutoverReturned = System.nanoTime();
                 assertEquals(Warp.OK, cutover.code(), cutover.out() + cutover.err());
                 result = JSON.readTree(cutover.out());
@@ -253,7 +235,7 @@ class CutoverEndToEndTest {
 
                 // The application now draws ids on the target; a re-run must not move any sequence back.
                 Sql.exec(t, "SELECT setval('shared_seq', " + (nextLedger + 5000) + ")");
-                Run again = warp(args(env, m, "cutover", "--tables", tables, "--sequence-margin", "10", "--timeout", "120", "--json"));
+                WarpRun again = warp(args(env, m, "cutover", "--tables", tables, "--sequence-margin", "10", "--timeout", "120", "--json"));
                 assertEquals(Warp.OK, again.code(), again.out() + again.err());
                 JsonNode second = JSON.readTree(again.out());
                 assertTrue(second.path("fence").path("existedBefore").asBoolean(), again.out());
@@ -271,7 +253,7 @@ class CutoverEndToEndTest {
                     "INSERT INTO t (id) SELECT g FROM generate_series(1, 20) g");
             // The target's column has no sequence: the sequence step, after the fence, must fail.
             m.targetSql("CREATE TABLE t (id int PRIMARY KEY, n bigint)");
-            Run start = warp(args(env, m, "start", "--tables", "public.t"));
+            WarpRun start = warp(args(env, m, "start", "--tables", "public.t"));
             assertEquals(Warp.OK, start.code(), start.out() + start.err());
             // Creating the slot waits for open write transactions: open the idle one only once streaming runs.
             Eventually.await(Duration.ofSeconds(120), "status CAUGHT UP", () ->
@@ -280,7 +262,7 @@ class CutoverEndToEndTest {
                 // A session left idle in a write transaction: the fence must end it, not wait forever.
                 idle.setAutoCommit(false);
                 Sql.exec(idle, "INSERT INTO t (id) VALUES (1000)");
-                Run json = warp(args(env, m, "cutover", "--tables", "public.t", "--timeout", "120", "--terminate-sessions",
+                WarpRun json = warp(args(env, m, "cutover", "--tables", "public.t", "--timeout", "120", "--terminate-sessions",
                         "--writer-grace", "1", "--json"));
                 assertEquals(Warp.FAILURE, json.code(), json.out() + json.err());
                 JsonNode r = JSON.readTree(json.out());
@@ -302,7 +284,7 @@ class CutoverEndToEndTest {
                 assertEquals("0", Sql.one(s, "SELECT count(*) FROM t WHERE id = 1000"), "the terminated writer's insert rolled back");
             }
             // Text mode says the same.
-            Run text = warp(args(env, m, "cutover", "--tables", "public.t", "--timeout", "120"));
+            WarpRun text = warp(args(env, m, "cutover", "--tables", "public.t", "--timeout", "120"));
             assertEquals(Warp.FAILURE, text.code(), text.out() + text.err());
             assertTrue(text.out().contains("the fence was removed, the source is writable again"), text.out());
             try (Connection s = m.source()) {

@@ -1,5 +1,8 @@
 package io.citus.warp.cli;
 
+import static io.citus.warp.cli.WarpRun.args;
+import static io.citus.warp.cli.WarpRun.warp;
+
 import io.citus.warp.db.Sql;
 import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Eventually;
@@ -74,14 +77,14 @@ class FinishAndRerunTest {
         otherConfig.put("slot.name", names.slot());
         env.connect().putConnectorConfig(other, otherConfig);
 
-        Run refused = warp(args(env, m, "finish", "--tables", "public.t", "--delete-topics"));
+        WarpRun refused = warp(args(env, m, "finish", "--tables", "public.t", "--delete-topics"));
         assertEquals(Warp.FINDINGS, refused.code(), refused.out() + refused.err());
         assertTrue((refused.out() + refused.err()).contains("--delete-connectors"), refused.out() + refused.err());
         try (Connection s = m.source()) {
             assertEquals("1", Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?", names.slot()));
         }
 
-        Run finish = finishWhenCaughtUp(env, m, "--delete-connectors");
+        WarpRun finish = finishWhenCaughtUp(env, m, "--delete-connectors");
         assertEquals(Warp.OK, finish.code(), finish.out() + finish.err());
         assertTrue(finish.out().contains("deleted Debezium's source offsets"), finish.out());
         assertTrue(finish.out().contains("deleted the progress rows of stream " + names.stream()), finish.out());
@@ -103,15 +106,15 @@ class FinishAndRerunTest {
         m.targetSql("TRUNCATE t");
         startAndCatchUp(env, m);
         TableDigest.assertEqual(m, "t", "id");
-        Run again = finishWhenCaughtUp(env, m);
+        WarpRun again = finishWhenCaughtUp(env, m);
         assertEquals(Warp.OK, again.code(), again.out() + again.err());
     }
 
     /** finish refuses while a record (e.g. a heartbeat) is not yet committed by the sink; that is not under test here. */
-    private static Run finishWhenCaughtUp(TestEnvironment env, Migration m, String... more) {
+    private static WarpRun finishWhenCaughtUp(TestEnvironment env, Migration m, String... more) {
         List<String> extra = new ArrayList<>(List.of("--tables", "public.t", "--delete-topics"));
         extra.addAll(List.of(more));
-        Run[] run = new Run[1];
+        WarpRun[] run = new WarpRun[1];
         Eventually.await(WAIT, "finish not refused for lag", () -> {
             run[0] = warp(args(env, m, "finish", extra.toArray(String[]::new)));
             return !run[0].out().contains("refusing to finish: the sink is");
@@ -120,7 +123,7 @@ class FinishAndRerunTest {
     }
 
     private static void startAndCatchUp(TestEnvironment env, Migration m) {
-        Run start = warp(args(env, m, "start", "--tables", "public.t"));
+        WarpRun start = warp(args(env, m, "start", "--tables", "public.t"));
         assertEquals(Warp.OK, start.code(), start.out() + start.err());
         TableDigest.awaitEqual(m, WAIT, "t", "id");
         Eventually.await(WAIT, "status CAUGHT UP", () -> warp(args(env, m, "status", "--tables", "public.t")).code() == Warp.OK);
@@ -132,25 +135,4 @@ class FinishAndRerunTest {
         return map;
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run warp(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Warp.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static String[] args(TestEnvironment env, Migration m, String command, String... more) {
-        List<String> a = new ArrayList<>(List.of(command,
-                "--source", env.source().jdbcUrl(m.sourceDatabase()) + "?user=" + env.source().user(),
-                "--target", env.target().jdbcUrl(m.targetDatabase()) + "?user=" + env.target().user(),
-                "--name", m.id().replace('_', '-'),
-                "--connect-url", env.connect().baseUrl().toString(),
-                "--bootstrap-servers", env.bootstrapServers(),
-                "--secrets-file", env.secretsFile().toString()));
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
-    }
 }

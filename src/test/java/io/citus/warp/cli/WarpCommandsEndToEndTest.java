@@ -1,5 +1,8 @@
 package io.citus.warp.cli;
 
+import static io.citus.warp.cli.WarpRun.args;
+import static io.citus.warp.cli.WarpRun.warp;
+
 import io.citus.warp.db.Sql;
 import io.citus.warp.db.TableName;
 import io.citus.warp.schema.CatalogReader;
@@ -25,27 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EndToEnd
 class WarpCommandsEndToEndTest {
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run warp(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Warp.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static String[] args(TestEnvironment env, Migration m, String command, String... more) {
-        List<String> a = new ArrayList<>(List.of(command,
-                "--source", env.source().jdbcUrl(m.sourceDatabase()) + "?user=" + env.source().user(),
-                "--target", env.target().jdbcUrl(m.targetDatabase()) + "?user=" + env.target().user(),
-                "--name", m.id().replace('_', '-'),
-                "--connect-url", env.connect().baseUrl().toString(),
-                "--bootstrap-servers", env.bootstrapServers(),
-                "--secrets-file", env.secretsFile().toString()));
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
-    }
 
     @Test
     void checkNamesTablesWithoutPrimaryKeyAndTypeMismatchesPerColumn(TestEnvironment env) throws Exception {
@@ -55,16 +37,16 @@ class WarpCommandsEndToEndTest {
             m.targetSql("CREATE TABLE a (id int PRIMARY KEY, v text)", "CREATE TABLE nopk (x int, y text)",
                     "CREATE TABLE c (id int PRIMARY KEY, v integer, n bigint)");
 
-            Run blocked = warp(args(env, m, "check", "--tables", "public.a,public.nopk"));
+            WarpRun blocked = warp(args(env, m, "check", "--tables", "public.a,public.nopk"));
             assertEquals(Warp.FINDINGS, blocked.code(), blocked.out() + blocked.err());
             assertTrue(blocked.out().matches("(?s).*BLOCKER\\s+source\\s+primary keys\\s+no primary key: public\\.nopk .*"), blocked.out());
 
-            Run ok = warp(args(env, m, "check", "--tables", "public.a"));
+            WarpRun ok = warp(args(env, m, "check", "--tables", "public.a"));
             assertEquals(Warp.OK, ok.code(), ok.out() + ok.err());
             assertTrue(ok.out().contains("0 blocker(s)"), ok.out());
             assertTrue(ok.out().contains("io.citus.warp.sink.CitusSinkConnector"), ok.out());
 
-            Run types = warp(args(env, m, "check", "--tables", "public.c", "--json"));
+            WarpRun types = warp(args(env, m, "check", "--tables", "public.c", "--json"));
             assertEquals(Warp.FINDINGS, types.code(), types.out() + types.err());
             assertTrue(types.out().contains("column v: source text, target integer (incompatible types)"), types.out());
             assertTrue(types.out().contains("column n: source integer, target bigint (wider"), types.out());
@@ -84,7 +66,7 @@ class WarpCommandsEndToEndTest {
                             + " code varchar(12) UNIQUE)",
                     "CREATE INDEX orders_created ON shop.orders (created)",
                     "CREATE TABLE public.plain (k text, n int, PRIMARY KEY (k, n))");
-            Run run = warp(args(env, m, "schema", "--tables", "shop.orders,public.plain", "--ddl-from", "CATALOG"));
+            WarpRun run = warp(args(env, m, "schema", "--tables", "shop.orders,public.plain", "--ddl-from", "CATALOG"));
             assertEquals(Warp.OK, run.code(), run.out() + run.err());
             assertTrue(run.out().contains("created 2 table(s)"), run.out());
             try (Connection s = m.source(); Connection t = m.target()) {
@@ -98,7 +80,7 @@ class WarpCommandsEndToEndTest {
                 Sql.exec(t, "INSERT INTO shop.orders (qty, price) VALUES (2, 1.50)");
                 assertEquals("new|3.00", Sql.one(t, "SELECT status || '|' || total FROM shop.orders"));
             }
-            Run again = warp(args(env, m, "schema", "--tables", "shop.orders,public.plain"));
+            WarpRun again = warp(args(env, m, "schema", "--tables", "shop.orders,public.plain"));
             assertEquals(Warp.OK, again.code(), again.out() + again.err());
             assertTrue(again.out().contains("created 0 table(s)"), again.out());
         }
@@ -112,18 +94,18 @@ class WarpCommandsEndToEndTest {
                     + " FROM generate_series(1, 95) g";
             m.sourceSql(create, fill);
             m.targetSql(create, fill);
-            Run equal = warp(args(env, m, "verify", "--tables", "public.items", "--chunk-size", "10"));
+            WarpRun equal = warp(args(env, m, "verify", "--tables", "public.items", "--chunk-size", "10"));
             assertEquals(Warp.OK, equal.code(), equal.out() + equal.err());
             assertTrue(equal.out().matches("(?s).*EQUAL\\s+public\\.items\\s+95\\s+95\\s+10.*"), equal.out());
 
             m.targetSql("UPDATE items SET price = 0 WHERE id = 47");
-            Run differs = warp(args(env, m, "verify", "--tables", "public.items", "--chunk-size", "10", "--rechecks", "0"));
+            WarpRun differs = warp(args(env, m, "verify", "--tables", "public.items", "--chunk-size", "10", "--rechecks", "0"));
             assertEquals(Warp.FINDINGS, differs.code(), differs.out() + differs.err());
             assertTrue(differs.out().contains("keys [41, 51): 10 row(s) on the source, 10 on the target, contents differ"), differs.out());
             assertFalse(differs.out().contains("[31, 41)"), "only the altered chunk is reported: " + differs.out());
 
             m.targetSql("DELETE FROM items WHERE id = 95", "INSERT INTO items VALUES (1000, 'extra', 1, now())");
-            Run json = warp(args(env, m, "verify", "--tables", "public.items", "--chunk-size", "10", "--rechecks", "0", "--json"));
+            WarpRun json = warp(args(env, m, "verify", "--tables", "public.items", "--chunk-size", "10", "--rechecks", "0", "--json"));
             assertEquals(Warp.FINDINGS, json.code());
             assertTrue(json.out().contains("\"range\" : \"[91, +inf)\""), json.out());
         }
@@ -134,10 +116,10 @@ class WarpCommandsEndToEndTest {
         try (Migration m = new Migration(env, "finish")) {
             m.sourceSql("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 200) g");
             assertEquals(Warp.OK, warp(args(env, m, "schema", "--tables", "public.t")).code());
-            Run start = warp(args(env, m, "start", "--tables", "public.t"));
+            WarpRun start = warp(args(env, m, "start", "--tables", "public.t"));
             assertEquals(Warp.OK, start.code(), start.out() + start.err());
             String slot = "warp_" + m.id();
-            Run[] last = new Run[1];
+            WarpRun[] last = new WarpRun[1];
             Eventually.await(Duration.ofSeconds(120), "status CAUGHT UP", () -> {
                 last[0] = warp(args(env, m, "status", "--tables", "public.t"));
                 return last[0].code() == Warp.OK;
@@ -155,7 +137,7 @@ class WarpCommandsEndToEndTest {
             Eventually.await(Duration.ofSeconds(60), "caught up again", () ->
                     warp(args(env, m, "status", "--tables", "public.t")).code() == Warp.OK);
 
-            Run finish = warp(args(env, m, "finish", "--tables", "public.t", "--delete-topics"));
+            WarpRun finish = warp(args(env, m, "finish", "--tables", "public.t", "--delete-topics"));
             assertEquals(Warp.OK, finish.code(), finish.out() + finish.err());
             assertTrue(finish.out().contains("dropped replication slot " + slot), finish.out());
             try (Connection s = m.source()) {
@@ -175,7 +157,7 @@ class WarpCommandsEndToEndTest {
                     "CREATE TABLE note (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text)",
                     "INSERT INTO acct (balance) SELECT g FROM generate_series(1, 300) g",
                     "INSERT INTO note (body) SELECT 'n' || g FROM generate_series(1, 50) g");
-            Run run = warp(args(env, m, "migrate", "--tables", "public.acct,public.note", "--create-schema", "--cutover",
+            WarpRun run = warp(args(env, m, "migrate", "--tables", "public.acct,public.note", "--create-schema", "--cutover",
                     "--sequence-margin", "100", "--timeout", "300"));
             assertEquals(Warp.OK, run.code(), run.out() + run.err());
             assertTrue(run.out().contains("point your application at the target now"), run.out());
