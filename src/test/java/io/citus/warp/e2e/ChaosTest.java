@@ -38,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A fault campaign under a TPC-B load with a concurrent reader of the target: every kind of fault the
  * harness can make on one machine, {@code warp.chaos.rounds} times each (default 1, so that the default
  * suite stays short; the campaign runs {@code -Dwarp.chaos.rounds=4}), in a shuffled order, under
- * {@code warp.chaos.rate} TPC-B transactions per second from each of two writers (default 15). After each fault the time until everything the source had committed at the
- * fault is applied on the target is measured. At the end: no reader ever saw the balance sums disagree,
+ * {@code warp.chaos.rate} TPC-B transactions per second from each of two writers (default 15). After each
+ * fault the time until everything the source had committed at the fault is applied on the target is measured. At the end: no reader ever saw the balance sums disagree,
  * every table equals the source row for row, and no history row was inserted twice or is missing.
  */
 @EndToEnd
