@@ -76,7 +76,7 @@ public final class Faults {
                     while (rs.next()) {
                         last = rs.getLong(1);
                         if (rs.getBoolean(2)) {
-                            kill.setLong(1, last);
+                            kill.setInt(1, (int) (long) last);
                             kill.execute();
                             return true;
                         }
@@ -84,7 +84,7 @@ public final class Faults {
                 }
             }
             if (last != null) {
-                kill.setLong(1, last);
+                kill.setInt(1, (int) (long) last);
                 kill.execute();
             } else {
                 LOG.warn("no sink session on {} to terminate", database);

@@ -246,7 +246,19 @@ public final class CitusSinkTask extends SinkTask {
      * The progress row committed with it says; transactions at or below it are then skipped.
      */
     private void reloadAppliedPosition() {
-        storedProgress().ifPresent(p -> {
+        Optional<Progress> stored = storedProgress();
+        if (stored.isPresent() && stored.get().commitLsn() < queue.appliedCommitLsn()) {
+            // The target no longer has transactions whose COMMIT it acknowledged (asynchronous commit lost in a crash,
+            // failover to a standby that lagged): re-read the stream from the target's own position.
+            LOG.warn("the target's progress is back at commit LSN {} although commit LSN {} was acknowledged: it lost committed "
+                    + "work; re-reading the stream after Kafka {}", Lsn.format(stored.get().commitLsn()),
+                    Lsn.format(queue.appliedCommitLsn()), stored.get().kafka());
+            positioned = false;
+            position();
+            verifyProgress = false;
+            return;
+        }
+        stored.ifPresent(p -> {
             if (p.commitLsn() > queue.appliedCommitLsn()) {
                 LOG.info("the last group was committed before the connection was lost (commit LSN {}); not applying it again",
                         Lsn.format(p.commitLsn()));

@@ -51,6 +51,8 @@ public final class TargetSession implements AutoCloseable {
         // Batches of INSERTs become multi-row INSERTs: one statement per batch through the coordinator.
         p.setProperty("reWriteBatchedInserts", "true");
         p.setProperty("ApplicationName", "citus-warp-sink");
+        // A COMMIT the sink acknowledges must survive a target crash: never asynchronous commit for this session.
+        p.setProperty("options", "-c synchronous_commit=on");
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("connectTimeout", "30");
         // No server DETAIL ("Key (email)=(...)", "Failing row contains (...)") and no bound values of a failed batch entry
