@@ -42,7 +42,8 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--sink-config", paramLabel = "KEY=VALUE", description = "Extra or overriding sink connector setting (repeatable).")
     Map<String, String> sinkOverrides = new LinkedHashMap<>();
 
-    @Option(names = "--print", description = "Print the two rendered configs as JSON and deploy nothing.")
+    @Option(names = "--print", description = "Print the two rendered configs as JSON and deploy nothing (settings read "
+            + "from the source catalog at deploy time, replica.identity.index, are left out).")
     boolean print;
 
     @Override
@@ -52,7 +53,7 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
             Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkOverrides, false,
-                    settings.bootstrapServers());
+                    settings.bootstrapServers(), false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
@@ -88,13 +89,20 @@ public final class StartCommand implements Callable<Integer> {
     static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
                                  Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
                                  String bootstrapServers) throws java.sql.SQLException {
+        return deployment(settings, source, target, sourceOverrides, sinkOverrides, embedded, bootstrapServers, true);
+    }
+
+    /** @param readCatalog read settings that depend on the source tables (replica identity indexes) from the source */
+    static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
+                                 Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
+                                 String bootstrapServers, boolean readCatalog) throws java.sql.SQLException {
         if (bootstrapServers != null && !sinkOverrides.containsKey("kafka.bootstrap.servers")) {
             // The sink checks its stored position against the topic (ID, first and last offsets) through this cluster.
             sinkOverrides = new LinkedHashMap<>(sinkOverrides);
             sinkOverrides.put("kafka.bootstrap.servers", bootstrapServers);
         }
         List<io.citus.warp.db.TableName> tables = Tables.resolve(settings, source);
-        if (!sinkOverrides.containsKey("replica.identity.index")) {
+        if (readCatalog && !sinkOverrides.containsKey("replica.identity.index")) {
             // Tables with REPLICA IDENTITY USING INDEX: the sink matches their updates and deletes by that index.
             String identity = io.citus.warp.schema.ReplicaIdentity.indexColumns(source, tables);
             if (!identity.isEmpty()) {

@@ -156,7 +156,18 @@ public final class Teardown {
                     }
                 }
             }
-            done.add("deleted the progress rows of stream " + names.stream() + " on the target");
+            // The base copy's record of this slot too: a re-run under the same name must copy again, not find a
+            // finished copy whose slot is gone.
+            for (String table : List.of("base_copy_progress", "base_copy")) {
+                String qualified = Sql.ident(schema) + "." + table;
+                if ("t".equals(Sql.one(c, "SELECT to_regclass(?) IS NOT NULL", qualified))) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE slot_name = ?")) {
+                        ps.setString(1, names.slot());
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            done.add("deleted the progress rows of stream " + names.stream() + " and of its base copy on the target");
         }
     }
 
