@@ -64,18 +64,33 @@ class LargeTransactionTest {
         }
     }
 
+    /**
+     * Debezium restarted while it emits the transaction sends BEGIN again and a tail of it. The sink either applies
+     * the transaction exactly once, or — when the copy it had received ended inside a WAL record holding several
+     * COPY rows, after which Debezium 3.6 resumes and may skip the record's other rows — stops, naming the
+     * transaction, with nothing of it applied. Never a target that silently differs.
+     */
     @Test
-    void aSourceTaskRestartWhileItEmitsALargeTransactionAppliesItExactlyOnce(TestEnvironment env) throws Exception {
+    void aSourceTaskRestartWhileItEmitsALargeTransactionAppliesItExactlyOnceOrRefusesIt(TestEnvironment env) throws Exception {
         try (Migration m = new Migration(env, "bigresend")) {
             start(m);
-            for (int round = 0; round < 2; round++) {
-                bulkTransaction(m, 30_000);
-                Thread.sleep(1000 + 1000L * round);
-                m.restartTask(m.sourceConnector());
+            String before = state(m.source());
+            bulkTransaction(m, 30_000);
+            Thread.sleep(1000);
+            m.restartTask(m.sourceConnector());
+            String outcome = io.citus.warp.testing.Eventually.await(WAIT, "the transaction applied or refused", () -> {
+                com.fasterxml.jackson.databind.JsonNode task = m.connect().status(m.sinkConnector()).path("tasks").path(0);
+                if ("FAILED".equals(task.path("state").asText())) {
+                    return task.path("trace").asText();
+                }
+                return state(m.target()).equals(state(m.source())) ? "applied" : null;
+            }, java.util.Objects::nonNull);
+            if (outcome.equals("applied")) {
+                TableDigest.assertEqual(m, "big", "id");
+            } else {
+                assertTrue(outcome.contains("may have skipped") && outcome.contains("Re-snapshot"), outcome);
+                assertEquals(before, state(m.target()), "nothing of the refused transaction is on the target");
             }
-            TableDigest.awaitEqual(m, WAIT, "big", "id");
-            m.awaitRunning(m.sinkConnector());
-            m.awaitRunning(m.sourceConnector());
         }
     }
 

@@ -58,6 +58,8 @@ public final class TransactionAssembler {
         long streamed;
         long lastStreamedLsn = -1;
         long lastLsn = -1;
+        /** Changes received in a row at {@code lastLsn}: more than one means one WAL record holds several rows. */
+        int lastLsnRun;
         long commitTsMs = -1;
         /** A BEGIN of this transaction arrived again; its first change tells where the re-send starts. */
         KafkaPosition resentFrom;
@@ -211,6 +213,15 @@ public final class TransactionAssembler {
         if (open.resentFrom != null) {
             KafkaPosition rebegin = open.resentFrom;
             open.resentFrom = null;
+            if (event.source().lsn() > open.lastLsn && open.lastLsnRun > 1) {
+                throw new StreamOrderException("source transaction " + open.txId + " was re-sent by the source connector "
+                        + "after a restart (Kafka " + rebegin + "), starting after LSN " + Lsn.format(open.lastLsn) + ", where "
+                        + "the copy received before ended inside one WAL record holding several rows (a COPY or multi-row "
+                        + "insert into " + event.table() + "). Debezium 3.6 resumes after such a record as a whole and may have "
+                        + "skipped its remaining rows (DBZ-1554), so the transaction cannot be known complete: nothing of it is "
+                        + "applied. Re-snapshot the migration (warp finish, empty the target, warp start), or use a Debezium "
+                        + "release with the fix.");
+            }
             if (open.streamed > 0 && event.source().lsn() <= open.lastStreamedLsn) {
                 // The re-send reaches into changes already written: read the transaction again, cutting there.
                 resends.add(open.txId, rebegin.offset(), event);
@@ -273,11 +284,17 @@ public final class TransactionAssembler {
         if (from < events.size()) {
             events.subList(from, events.size()).clear();
             open.lastLsn = events.isEmpty() ? open.lastStreamedLsn : events.get(events.size() - 1).source().lsn();
+            int run = 0;
+            for (int i = events.size() - 1; i >= 0 && events.get(i).source().lsn() == open.lastLsn; i--) {
+                run++;
+            }
+            open.lastLsnRun = run;
         }
     }
 
     private void append(ChangeEvent event) {
         open.events.add(event);
+        open.lastLsnRun = event.source().lsn() == open.lastLsn ? open.lastLsnRun + 1 : 1;
         open.lastLsn = Math.max(open.lastLsn, event.source().lsn());
         if (open.commitTsMs < 0) {
             open.commitTsMs = event.source().commitTsMs();
