@@ -185,9 +185,20 @@ public final class TransactionAssembler {
     private void acceptChange(ChangeEvent event, List<WorkUnit> done) {
         if (event.isSnapshotRead()) {
             if (open != null) {
-                throw new StreamOrderException("snapshot row of " + event.table() + " at Kafka " + event.kafka()
-                        + " arrived inside source transaction " + open.txId + "; incremental snapshots interleaved with "
-                        + "transactions are not supported, use snapshot.mode=initial");
+                if ("incremental".equals(event.snapshot())) {
+                    throw new StreamOrderException("snapshot row of " + event.table() + " at Kafka " + event.kafka()
+                            + " arrived inside source transaction " + open.txId + "; incremental snapshots interleaved with "
+                            + "transactions are not supported, use snapshot.mode=initial");
+                }
+                // The source connector died in the middle of sending this transaction and snapshots again (its
+                // snapshot was not recorded as done): the transaction is in the new snapshot or is streamed after it.
+                LOG.info("source transaction {} was not finished before a new snapshot began (the source connector "
+                        + "restarted); discarding its {} change(s)", open.txId, open.changes());
+                if (open.streamed > 0) {
+                    done.add(new StreamAbort(open.txId, event.kafka(), "the source connector snapshots again"));
+                }
+                open = null;
+                resends.clear();
             }
             done.add(new SnapshotRow(event));
             return;

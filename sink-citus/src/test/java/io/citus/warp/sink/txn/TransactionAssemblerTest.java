@@ -158,6 +158,19 @@ class TransactionAssemblerTest {
     }
 
     @Test
+    void aNewSnapshotAfterASourceCrashDiscardsTheUnfinishedTransaction() {
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2);
+        assembler.accept(begin(741));
+        assembler.accept(insert(741, ORDERS, 100, 1));
+        List<WorkUnit> out = new ArrayList<>(assembler.accept(insert(741, ORDERS, 110, 2))); // handed on as a part
+        out.addAll(assembler.accept(snapshot(ORDERS)));
+        assertInstanceOf(TransactionPart.class, out.get(0));
+        assertInstanceOf(StreamAbort.class, out.get(1), "the part's open target transaction is rolled back");
+        assertInstanceOf(SnapshotRow.class, out.get(2));
+        assertTrue(!assembler.inTransaction());
+    }
+
+    @Test
     void aLargeTransactionIsHandedOnInPartsAndEndsWithItsCommit() {
         TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 4);
         List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(722)));
