@@ -199,12 +199,14 @@ abstract class SourceWorkloads {
             String[] captured = new String[tables.length + 1];
             captured[0] = "sync";
             System.arraycopy(tables, 0, captured, 1, tables.length);
-            open(label, captured);
             try {
+                open(label, captured);
                 workload.run();
             } finally {
-                m.close();
-                dropTarget();
+                if (m != shared) {
+                    m.close();
+                    dropTarget();
+                }
             }
         } finally {
             m = shared;
