@@ -6,6 +6,7 @@ import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TestEnvironment;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -64,6 +65,24 @@ class CitusSourceWorkloadTest extends SourceWorkloads {
         }
         statements.add("ALTER TABLE " + s + ".trunc_child ADD FOREIGN KEY (parent_id) REFERENCES " + s + ".trunc_parent");
         m.targetSql(statements.toArray(String[]::new));
+    }
+
+    /**
+     * A reference table with a distributed table referencing it (foreign key), written in the same target
+     * transaction as a multi-shard write to another distributed table: Citus then needs all of the
+     * transaction's work on one connection per node. Both in the initial snapshot (key_change's rows are
+     * loaded before trunc_parent's) and in one streamed source transaction.
+     */
+    @Test
+    void referenceTableWithForeignKeyWrittenWithOtherDistributedTables() throws Exception {
+        isolated("fkref", new String[] {"key_change", "trunc_parent", "trunc_child"}, () -> {
+            sql("BEGIN",
+                    "UPDATE " + s + ".key_change SET n = n + 1",
+                    "UPDATE " + s + ".trunc_parent SET v = 'with a multi-shard update' WHERE id <= 10",
+                    "INSERT INTO " + s + ".trunc_child VALUES (1000, 1, 'new child')",
+                    "COMMIT");
+            syncAndCompare("key_change", "trunc_parent", "trunc_child");
+        });
     }
 
     @Override
