@@ -7,6 +7,7 @@ import io.citus.warp.testing.CitusCluster;
 import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TestEnvironment;
+import io.citus.warp.testing.TpcbMigration;
 import io.citus.warp.workload.TpcbWorkload;
 import org.junit.jupiter.api.Test;
 
@@ -29,17 +30,7 @@ class CitusBaseCopyTest {
                 TpcbWorkload.createSchema(src);
                 tpcb.load(src);
             }
-            citus.createSchema(s);
-            m.targetSql("""
-                    CREATE TABLE %1$s.pgbench_branches (bid int PRIMARY KEY, bbalance bigint NOT NULL, filler char(88));
-                    CREATE TABLE %1$s.pgbench_tellers (tid int, bid int NOT NULL, tbalance bigint NOT NULL, filler char(84), PRIMARY KEY (bid, tid));
-                    CREATE TABLE %1$s.pgbench_accounts (aid int, bid int NOT NULL, abalance bigint NOT NULL, filler char(84), PRIMARY KEY (bid, aid));
-                    CREATE TABLE %1$s.pgbench_history (hid bigint, tid int, bid int NOT NULL, aid int, delta int, mtime timestamptz, PRIMARY KEY (bid, hid));
-                    SELECT create_distributed_table('%1$s.pgbench_branches', 'bid');
-                    SELECT create_distributed_table('%1$s.pgbench_tellers', 'bid', colocate_with => '%1$s.pgbench_branches');
-                    SELECT create_distributed_table('%1$s.pgbench_accounts', 'bid', colocate_with => '%1$s.pgbench_branches');
-                    SELECT create_distributed_table('%1$s.pgbench_history', 'bid', colocate_with => '%1$s.pgbench_branches');
-                    """.formatted(s));
+            TpcbMigration.createDistributedTarget(m, citus, s);
             PgEndpoint source = new PgEndpoint(env.source().host(), env.source().port(), m.sourceDatabase(), env.source().user(), "", Map.of());
             try {
                 BaseCopyScenario.run(m, tpcb, source, citus.endpoint(), s);

@@ -6,6 +6,7 @@ import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TableDigest;
 import io.citus.warp.testing.TestEnvironment;
+import io.citus.warp.testing.TpcbMigration;
 import io.citus.warp.workload.TpcbWorkload;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -48,18 +49,7 @@ class CitusTransactionalApplyTest {
                 TpcbWorkload.createSchema(src);
                 tpcb.load(src);
             }
-            citus.createSchema(s);
-            // The distribution column must be in each primary key: the target keys grow by bid.
-            m.targetSql("""
-                    CREATE TABLE %1$s.pgbench_branches (bid int PRIMARY KEY, bbalance bigint NOT NULL, filler char(88));
-                    CREATE TABLE %1$s.pgbench_tellers (tid int, bid int NOT NULL, tbalance bigint NOT NULL, filler char(84), PRIMARY KEY (bid, tid));
-                    CREATE TABLE %1$s.pgbench_accounts (aid int, bid int NOT NULL, abalance bigint NOT NULL, filler char(84), PRIMARY KEY (bid, aid));
-                    CREATE TABLE %1$s.pgbench_history (hid bigint, tid int, bid int NOT NULL, aid int, delta int, mtime timestamptz, PRIMARY KEY (bid, hid));
-                    SELECT create_distributed_table('%1$s.pgbench_branches', 'bid');
-                    SELECT create_distributed_table('%1$s.pgbench_tellers', 'bid', colocate_with => '%1$s.pgbench_branches');
-                    SELECT create_distributed_table('%1$s.pgbench_accounts', 'bid', colocate_with => '%1$s.pgbench_branches');
-                    SELECT create_distributed_table('%1$s.pgbench_history', 'bid', colocate_with => '%1$s.pgbench_branches');
-                    """.formatted(s));
+            TpcbMigration.createDistributedTarget(m, citus, s);
             m.deploySource(TpcbWorkload.TABLES);
             m.deploySink(TpcbWorkload.TABLES, Map.of("schema.mapping", "public=" + s));
             String[] compare = {"pgbench_branches", "bid", "pgbench_tellers", "tid", "pgbench_accounts", "aid", "pgbench_history", "hid"};

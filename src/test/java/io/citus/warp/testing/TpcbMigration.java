@@ -25,4 +25,22 @@ public final class TpcbMigration {
         m.deploySink(TpcbWorkload.TABLES, sinkOverrides);
         TableDigest.awaitEqual(m, wait, TABLES);
     }
+
+    /**
+     * The TPC-B tables in {@code schema} of a Citus target, as a user distributes them: co-located by branch, the
+     * distribution column added to each primary key (Citus requires it there).
+     */
+    public static void createDistributedTarget(Migration m, CitusCluster citus, String schema) throws java.sql.SQLException {
+        citus.createSchema(schema);
+        m.targetSql("""
+                CREATE TABLE %1$s.pgbench_branches (bid int PRIMARY KEY, bbalance bigint NOT NULL, filler char(88));
+                CREATE TABLE %1$s.pgbench_tellers (tid int, bid int NOT NULL, tbalance bigint NOT NULL, filler char(84), PRIMARY KEY (bid, tid));
+                CREATE TABLE %1$s.pgbench_accounts (aid int, bid int NOT NULL, abalance bigint NOT NULL, filler char(84), PRIMARY KEY (bid, aid));
+                CREATE TABLE %1$s.pgbench_history (hid bigint, tid int, bid int NOT NULL, aid int, delta int, mtime timestamptz, PRIMARY KEY (bid, hid));
+                SELECT create_distributed_table('%1$s.pgbench_branches', 'bid');
+                SELECT create_distributed_table('%1$s.pgbench_tellers', 'bid', colocate_with => '%1$s.pgbench_branches');
+                SELECT create_distributed_table('%1$s.pgbench_accounts', 'bid', colocate_with => '%1$s.pgbench_branches');
+                SELECT create_distributed_table('%1$s.pgbench_history', 'bid', colocate_with => '%1$s.pgbench_branches');
+                """.formatted(schema));
+    }
 }
