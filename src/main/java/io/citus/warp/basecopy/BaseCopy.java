@@ -29,6 +29,10 @@ import java.util.stream.Collectors;
  * Afterwards Debezium streams from the slot with {@code snapshot.mode=no_data}: with no stored offsets it starts at
  * the slot's confirmed flush LSN (its consistent point), so the change stream begins exactly after the copied state.
  *
+ * <p>Streaming starts as soon as the slot exists ({@link Streaming#start}): the connectors are deployed while the
+ * copy runs, so their start-up overlaps it, and the sink holds every change until the copy's record says it has
+ * finished ({@code base.copy.slot}).
+ *
  * <p>An interrupted copy cannot be resumed: its snapshot died with its session, and ranges copied under it show an
  * older state than a new slot would start from. The next run therefore starts over, automatically: it drops the slot,
  * empties the target tables into which the earlier attempt committed ranges, forgets that attempt's progress and
@@ -40,6 +44,28 @@ public final class BaseCopy {
 
     /** Debezium settings for streaming from the slot the base copy created, without its own snapshot. */
     public static final Map<String, String> SOURCE_SETTINGS = Map.of("snapshot.mode", "no_data");
+
+    /**
+     * What streams from the slot: the connectors. Started as soon as the slot and its consistent point are recorded
+     * (or at once when an earlier run finished the copy), stopped (its position forgotten) before the slot of an
+     * unfinished attempt is dropped, so that the next attempt can create the slot again.
+     */
+    public interface Streaming {
+        /** Nothing streams: the caller deploys the connectors itself after {@link #run}. */
+        Streaming NONE = new Streaming() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+
+        void start() throws Exception;
+
+        void stop() throws Exception;
+    }
 
     /** What a run did. {@code skipped}: an earlier run had already finished the copy for this slot. */
     public record Result(String slot, String consistentLsn, int attempt, boolean skipped, long rows, int ranges, long millis) {
@@ -67,6 +93,10 @@ public final class BaseCopy {
     }
 
     public Result run(String slot, String publication, List<TableCopy> tables) throws Exception {
+        return run(slot, publication, tables, Streaming.NONE);
+    }
+
+    public Result run(String slot, String publication, List<TableCopy> tables, Streaming streaming) throws Exception {
         long t0 = System.nanoTime();
         int attempt;
         try (Connection src = source.connect(); Connection dst = target.connect()) {
@@ -77,6 +107,7 @@ public final class BaseCopy {
                 if (slotExists) {
                     log.accept("base copy: already finished (slot " + slot + ", consistent point " + earlier.consistentLsn()
                             + "); streaming continues from the slot");
+                    streaming.start();
                     return new Result(slot, earlier.consistentLsn(), earlier.attempt(), true, 0, 0, 0);
                 }
                 throw new IllegalStateException("the base copy for slot " + slot + " finished (consistent point "
@@ -91,6 +122,7 @@ public final class BaseCopy {
             attempt = 1;
             if (earlier != null) {
                 attempt = earlier.attempt() + 1;
+                streaming.stop();
                 startOver(src, dst, slot);
             } else {
                 requireEmpty(dst, tables);
@@ -99,9 +131,14 @@ public final class BaseCopy {
             ExportedSnapshotSlot.ensurePublication(src, publication, tables.stream().map(TableCopy::source).toList());
         }
         try {
-            return copy(slot, tables, attempt, t0);
+            return copy(slot, tables, attempt, t0, streaming);
         } catch (Exception e) {
             // The slot is useless without its snapshot and would hold WAL: drop it now; the next run starts over.
+            try {
+                streaming.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
             try (Connection src = source.connect()) {
                 ExportedSnapshotSlot.dropIfInactive(src, slot);
             } catch (SQLException | RuntimeException suppressed) {
@@ -134,7 +171,7 @@ public final class BaseCopy {
         }
     }
 
-    private Result copy(String slot, List<TableCopy> tables, int attempt, long t0) throws Exception {
+    private Result copy(String slot, List<TableCopy> tables, int attempt, long t0, Streaming streaming) throws Exception {
         List<CopyStream> streams = new ArrayList<>();
         ExecutorService pool = null;
         try (ExportedSnapshotSlot exported = ExportedSnapshotSlot.create(source, slot)) {
@@ -151,6 +188,8 @@ public final class BaseCopy {
                 progress.planned(dst, slot, plan);
                 dst.commit();
             }
+            // The connectors start while the copy runs; the sink holds the stream until progress.finished below.
+            streaming.start();
             LOG.info("base copy of {} table(s) in {} range(s), {} stream(s)", tables.size(), plan.size(), streams.size());
             ConcurrentLinkedQueue<CopyRange> queue = plan.stream().sorted(Comparator.comparingLong(CopyRange::estimatedRows).reversed())
                     .collect(Collectors.toCollection(ConcurrentLinkedQueue::new));

@@ -16,10 +16,13 @@ import java.util.Map;
 
 /**
  * How the target gets its initial rows: Warp's own base copy (default) or Debezium's snapshot. Shared by
- * {@code warp start} and {@code warp migrate}; {@link #prepare} runs the base copy, if chosen, before the connectors
- * are deployed and returns the source settings that make Debezium stream from the copy's slot.
+ * {@code warp start} and {@code warp migrate}; {@link #load} runs the base copy, if chosen, and deploys the connectors
+ * (through a {@link BaseCopy.Streaming}) as soon as its slot exists.
  */
 public final class InitialLoadOptions {
+    /** The sink setting naming the base copy's slot (CitusSinkConfig.BASE_COPY_SLOT). */
+    static final String BASE_COPY_SLOT = "base.copy.slot";
+
     /** The two ways to load the existing rows. */
     public enum Mode {
         BASE_COPY("base-copy"), DEBEZIUM("debezium");
@@ -83,21 +86,34 @@ public final class InitialLoadOptions {
         return merged;
     }
 
-    /**
-     * Runs the base copy if chosen (an earlier interrupted attempt is started over, a finished one skipped) and returns
-     * the source overrides to deploy with.
-     */
-    Map<String, String> prepare(MigrationSettings settings, PgEndpoint source, PgEndpoint target, List<TableName> tables,
-                                Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, PrintWriter out) throws Exception {
+    /** The user's sink overrides, on top of the settings the chosen initial load needs: the base copy's slot to wait for. */
+    Map<String, String> sinkOverrides(MigrationSettings settings, Map<String, String> user) {
+        Map<String, String> merged = new LinkedHashMap<>();
         if (baseCopy()) {
-            BaseCopy copy = new BaseCopy(source, target, settings.progressSchema(), new BaseCopyOptions(parallelism, rangeRows, binary),
-                    line -> {
-                        out.println(line);
-                        out.flush();
-                    });
-            copy.run(settings.names().slot(), settings.names().publication(), targets(tables, sinkOverrides));
+            merged.put(BASE_COPY_SLOT, settings.names().slot());
         }
-        return sourceOverrides(sourceOverrides);
+        merged.putAll(user);
+        return merged;
+    }
+
+    /**
+     * Loads the existing rows and starts {@code streaming} (the connectors). With the base copy, streaming starts as soon
+     * as the copy's slot exists, so the connectors' start-up overlaps the copy (the sink holds the stream until the copy
+     * has finished); an earlier interrupted attempt is started over, a finished one skipped. With Debezium's snapshot,
+     * streaming starts at once.
+     */
+    void load(MigrationSettings settings, PgEndpoint source, PgEndpoint target, List<TableName> tables,
+              Map<String, String> sinkOverrides, BaseCopy.Streaming streaming, PrintWriter out) throws Exception {
+        if (!baseCopy()) {
+            streaming.start();
+            return;
+        }
+        BaseCopy copy = new BaseCopy(source, target, settings.progressSchema(), new BaseCopyOptions(parallelism, rangeRows, binary),
+                line -> {
+                    out.println(line);
+                    out.flush();
+                });
+        copy.run(settings.names().slot(), settings.names().publication(), targets(tables, sinkOverrides), streaming);
     }
 
     /** Where each table goes: as the sink maps it with schema.mapping / table.mapping given as --sink-config. */

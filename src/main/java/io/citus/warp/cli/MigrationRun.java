@@ -7,6 +7,7 @@ import io.citus.warp.db.TableName;
 import io.citus.warp.preflight.Finding;
 import io.citus.warp.preflight.Preflight;
 import io.citus.warp.runtime.ConnectRuntime;
+import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
 import io.citus.warp.schema.SchemaCopy;
@@ -62,15 +63,10 @@ final class MigrationRun {
         }
         // Snapshot and catch-up times count from the start of the initial load, whichever path it takes.
         long t0 = System.nanoTime();
-        if (o.initialLoad().baseCopy()) {
-            out.println("== base copy");
-        }
-        Map<String, String> sourceSettings = o.initialLoad().prepare(settings, source, target, tables, o.sourceOverrides(),
-                o.sinkOverrides(), out);
-        out.println("== start");
-        Deployment deployment = StartCommand.deployment(settings, source, target, sourceSettings, o.sinkOverrides(),
-                runtime.isEmbedded(), runtime.bootstrapServers());
-        List<String> errors = Deployer.deploy(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
+        Map<String, String> sinkSettings = o.initialLoad().sinkOverrides(settings, o.sinkOverrides());
+        Deployment deployment = StartCommand.deployment(settings, source, target, o.initialLoad().sourceOverrides(o.sourceOverrides()),
+                sinkSettings, runtime.isEmbedded(), runtime.bootstrapServers());
+        List<String> errors = Deployer.validateBoth(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());
         if (!errors.isEmpty()) {
             out.println("validation failed; nothing deployed:");
@@ -78,8 +74,12 @@ final class MigrationRun {
             out.flush();
             return new Outcome(Warp.FINDINGS, -1, -1, null, null, null);
         }
-        out.println("deployed " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector() + " ("
-                + tables.size() + " tables) to " + runtime.client().baseUrl() + (runtime.isEmbedded() ? " (embedded)" : ""));
+        out.println(o.initialLoad().baseCopy() ? "== base copy" : "== start");
+        o.initialLoad().load(settings, source, target, tables, sinkSettings, new ConnectorStreaming(runtime.client(), deployment,
+                settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
+                    out.println(line + " (" + tables.size() + " tables)" + (runtime.isEmbedded() ? " (embedded)" : ""));
+                    out.flush();
+                }), out);
         out.flush();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};

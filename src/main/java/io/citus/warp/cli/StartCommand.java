@@ -2,6 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
 import picocli.CommandLine;
@@ -52,8 +53,8 @@ public final class StartCommand implements Callable<Integer> {
         PgEndpoint target = settings.targetEndpoint();
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
-            Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkOverrides, false,
-                    settings.bootstrapServers(), false);
+            Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides),
+                    initialLoad.sinkOverrides(settings, sinkOverrides), false, settings.bootstrapServers(), false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
@@ -68,11 +69,20 @@ public final class StartCommand implements Callable<Integer> {
             throw secretsFileNeeded(spec.commandLine());
         }
         PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
-        Map<String, String> sourceSettings = initialLoad.prepare(settings, source, target, Tables.resolve(settings, source),
-                sourceOverrides, sinkOverrides, progress);
-        Deployment deployment = deployment(settings, source, target, sourceSettings, sinkOverrides, false,
+        ConnectClient client = new ConnectClient(URI.create(settings.connectUrl()));
+        Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, sinkOverrides);
+        Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkSettings, false,
                 settings.bootstrapServers());
-        return start(new ConnectClient(URI.create(settings.connectUrl())), deployment, settings, out);
+        List<String> errors = Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
+                settings.names().sinkConnector(), deployment.sinkConfig());
+        if (errors.isEmpty()) {
+            initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, new ConnectorStreaming(client, deployment,
+                    settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
+                        progress.println(line);
+                        progress.flush();
+                    }), progress);
+        }
+        return report(client, deployment, settings, out, errors);
     }
 
     /**
@@ -119,9 +129,8 @@ public final class StartCommand implements Callable<Integer> {
                 settings.progressSchema(), sourceOverrides, sinkOverrides);
     }
 
-    static int start(ConnectClient client, Deployment deployment, MigrationSettings settings, PrintWriter out) {
-        List<String> errors = Deployer.deploy(client, settings.names().sourceConnector(), deployment.sourceConfig(),
-                settings.names().sinkConnector(), deployment.sinkConfig());
+    private static int report(ConnectClient client, Deployment deployment, MigrationSettings settings, PrintWriter out,
+                              List<String> errors) {
         if (settings.json()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("deployed", errors.isEmpty());

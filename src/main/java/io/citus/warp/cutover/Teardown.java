@@ -103,7 +103,7 @@ public final class Teardown {
      * Stops the connector, deletes its offsets (Connect keeps them under the name after the connector is
      * deleted), then deletes it. A worker without the offsets API (Kafka before 3.6) is reported, not fatal.
      */
-    private static void removeConnector(ConnectClient connect, String name, String offsetsWhat, List<String> done)
+    public static void removeConnector(ConnectClient connect, String name, String offsetsWhat, List<String> done)
             throws InterruptedException {
         if (!connect.exists(name)) {
             return;

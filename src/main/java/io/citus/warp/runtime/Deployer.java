@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Validates and deploys a migration's connectors through Connect REST, source first. */
+/** Validates and deploys a migration's connectors through Connect REST. */
 public final class Deployer {
     private Deployer() {
     }
@@ -32,13 +32,29 @@ public final class Deployer {
     /** Validates both configs; deploys both (idempotent PUT) only when neither has errors. Returns the errors. */
     public static List<String> deploy(ConnectClient client, String sourceName, Map<String, String> source,
                                       String sinkName, Map<String, String> sink) {
+        List<String> errors = validateBoth(client, sourceName, source, sinkName, sink);
+        if (errors.isEmpty()) {
+            put(client, sourceName, source, sinkName, sink);
+        }
+        return errors;
+    }
+
+    /** The errors of both configs, each prefixed with its connector's name. */
+    public static List<String> validateBoth(ConnectClient client, String sourceName, Map<String, String> source,
+                                            String sinkName, Map<String, String> sink) {
         List<String> errors = new ArrayList<>();
         validate(client, sourceName, source).forEach(e -> errors.add(sourceName + ": " + e));
         validate(client, sinkName, sink).forEach(e -> errors.add(sinkName + ": " + e));
-        if (errors.isEmpty()) {
-            client.putConnectorConfig(sourceName, source);
-            client.putConnectorConfig(sinkName, sink);
-        }
         return errors;
+    }
+
+    /**
+     * Creates or updates both connectors (idempotent PUT), the source first: it creates the topic with the settings of
+     * its config (retention, cleanup policy), which a sink subscribing first could pre-empt by auto-creation.
+     */
+    public static void put(ConnectClient client, String sourceName, Map<String, String> source, String sinkName,
+                           Map<String, String> sink) {
+        client.putConnectorConfig(sourceName, source);
+        client.putConnectorConfig(sinkName, sink);
     }
 }

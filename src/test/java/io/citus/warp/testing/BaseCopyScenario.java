@@ -6,6 +6,7 @@ import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.TableName;
+import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.workload.TpcbWorkload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The base copy under a TPC-B load, shared by the PostgreSQL and the Citus test: a first copy is interrupted
- * (its source sessions terminated after a few ranges), the second starts over on its own, then the sink and the
- * Debezium source ({@code snapshot.mode=no_data}, on the copy's slot) stream what the load keeps writing. At the end
+ * (its source sessions terminated after a few ranges), the second starts over on its own. The sink and the Debezium
+ * source ({@code snapshot.mode=no_data}, on the copy's slot) are deployed as soon as each attempt's slot exists, as
+ * {@code warp start} does: the sink holds the stream until the copy has finished, and skips what the interrupted
+ * attempt's slot sent. At the end
  * the target equals the source row for row and the TPC-B sums agree.
  */
 public final class BaseCopyScenario {
@@ -51,6 +54,19 @@ public final class BaseCopyScenario {
             TableName source = TableName.parse(t);
             tables.add(new TableCopy(source, new TableName(targetSchema, source.table())));
         }
+        // The connectors as warp start deploys them: as soon as the copy's slot exists, the sink holding the stream
+        // until the copy has finished (base.copy.slot).
+        Map<String, String> sinkConfig = new HashMap<>(
+                ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, m.templateValues(TpcbWorkload.TABLES)));
+        if (!targetSchema.equals("public")) {
+            sinkConfig.put("schema.mapping", "public=" + targetSchema);
+        }
+        sinkConfig.put("base.copy.slot", m.slotName());
+        Map<String, String> sourceConfig = new HashMap<>(
+                ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, m.templateValues(TpcbWorkload.TABLES)));
+        sourceConfig.putAll(BaseCopy.SOURCE_SETTINGS);
+        ConnectorStreaming streaming = new ConnectorStreaming(m.connect(), m.sourceConnector(), sourceConfig, m.sinkConnector(),
+                sinkConfig, LOG::info);
         AtomicBoolean stop = new AtomicBoolean();
         List<CompletableFuture<Long>> load = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -67,17 +83,27 @@ public final class BaseCopyScenario {
             long historyBefore = count(m, "pgbench_history");
             BaseCopy copy = new BaseCopy(sourceEndpoint, targetEndpoint, "warp", new BaseCopyOptions(4, 10_000, false), LOG::info);
 
-            // First attempt, interrupted after two ranges: its snapshot dies with its sessions.
-            CompletableFuture<Integer> interrupter = CompletableFuture.supplyAsync(() -> interruptAfter(m, 2));
-            Exception interrupted = assertThrows(Exception.class, () -> copy.run(m.slotName(), m.publicationName(), tables),
+            // First attempt, interrupted after two ranges: its snapshot dies with its sessions. The connectors were
+            // deployed when its slot was created; the source sent the load's changes into the topic meanwhile.
+            // A SHARE lock on the smallest target table (copied last) holds the copy until the source has streamed.
+            Connection lock = m.target();
+            lock.setAutoCommit(false);
+            try (Statement s = lock.createStatement()) {
+                s.execute("LOCK TABLE " + targetSchema + ".pgbench_history IN SHARE MODE");
+            }
+            CompletableFuture<Integer> interrupter = CompletableFuture.supplyAsync(() -> interruptWhileStreaming(m, 2, lock));
+            Exception interrupted = assertThrows(Exception.class, () -> copy.run(m.slotName(), m.publicationName(), tables, streaming),
                     "the copy whose source sessions were terminated fails");
             LOG.info("first attempt failed as intended: {}", interrupted.getMessage());
             assertTrue(interrupter.get() > 0, "source sessions of the copy were terminated");
-            assertEquals(0, slots(m), "the failed attempt dropped its slot (it would hold WAL)");
+            assertEquals(0, slots(m), "the failed attempt removed the source connector and dropped its slot (it would hold WAL)");
+            assertFalse(m.connect().exists(m.sourceConnector()), "the source connector of the failed attempt was removed");
+            assertEquals(0, appliedStreams(m), "the sink applied nothing while the copy ran");
             assertTrue(copiedRanges(m) >= 2, "the first attempt had committed ranges before it was interrupted");
 
-            // Second attempt: starts over by itself (drops nothing left, empties the partly copied tables).
-            BaseCopy.Result result = copy.run(m.slotName(), m.publicationName(), tables);
+            // Second attempt: starts over by itself (drops nothing left, empties the partly copied tables). What the first
+            // attempt's slot sent is still in the topic: the sink skips it (committed before the new consistent point).
+            BaseCopy.Result result = copy.run(m.slotName(), m.publicationName(), tables, streaming);
             assertEquals(2, result.attempt());
             assertFalse(result.skipped());
             assertTrue(result.ranges() > tables.size(), "large tables were split into ranges: " + result.ranges());
@@ -87,19 +113,9 @@ public final class BaseCopyScenario {
             assertTrue(historyAfter > historyBefore, "the TPC-B load wrote during the copy");
             assertEquals(1, slots(m), "the slot stays for streaming");
 
-            // A second run after a finished copy copies nothing again.
-            assertTrue(copy.run(m.slotName(), m.publicationName(), tables).skipped());
-
-            Map<String, String> sink = targetSchema.equals("public") ? Map.of() : Map.of("schema.mapping", "public=" + targetSchema);
-            Map<String, String> sinkConfig = new HashMap<>(
-                    ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, m.templateValues(TpcbWorkload.TABLES)));
-            sinkConfig.putAll(sink);
-            m.connect().putConnectorConfig(m.sinkConnector(), sinkConfig);
+            // A second run after a finished copy copies nothing again (and deploys the same configs again).
+            assertTrue(copy.run(m.slotName(), m.publicationName(), tables, streaming).skipped());
             awaitTaskRunning(m, m.sinkConnector());
-            Map<String, String> sourceConfig = new HashMap<>(
-                    ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, m.templateValues(TpcbWorkload.TABLES)));
-            sourceConfig.putAll(BaseCopy.SOURCE_SETTINGS);
-            m.connect().putConnectorConfig(m.sourceConnector(), sourceConfig);
             awaitTaskRunning(m, m.sourceConnector());
             Thread.sleep(3000);
         } finally {
@@ -135,12 +151,17 @@ public final class BaseCopyScenario {
         });
     }
 
-    /** Waits until the copy has committed {@code ranges} ranges, then terminates its source sessions; returns how many. */
-    private static int interruptAfter(Migration m, int ranges) {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        try {
+    /**
+     * Waits until the copy has committed {@code ranges} ranges and the Debezium source has streamed changes from the
+     * copy's slot into the topic (the slot's confirmed flush position, which Debezium advances only for changes it
+     * has written to Kafka, moved past the consistent point), then terminates the copy's source sessions and releases
+     * {@code lock}; returns how many sessions it terminated (0: the conditions were not reached in time).
+     */
+    private static int interruptWhileStreaming(Migration m, int ranges, Connection lock) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try (lock) {
             while (System.nanoTime() < deadline) {
-                if (copiedRanges(m) >= ranges) {
+                if (copiedRanges(m) >= ranges && streamedFromSlot(m)) {
                     try (Connection src = m.source(); Statement s = src.createStatement(); ResultSet rs = s.executeQuery(
                             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
                                     + " AND application_name = 'warp-basecopy'")) {
@@ -148,11 +169,28 @@ public final class BaseCopyScenario {
                         return rs.getInt(1);
                     }
                 }
-                Thread.sleep(20);
+                Thread.sleep(50);
             }
+            LOG.error("the copy did not reach {} ranges with the source streaming within {}", ranges, WAIT);
             return 0;
         } catch (SQLException | InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean streamedFromSlot(Migration m) throws SQLException {
+        String consistent;
+        try (Connection dst = m.target(); Statement s = dst.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT consistent_lsn::text FROM warp.base_copy WHERE slot_name = '" + m.slotName() + "'")) {
+            if (!rs.next() || rs.getString(1) == null) {
+                return false;
+            }
+            consistent = rs.getString(1);
+        }
+        try (Connection src = m.source(); Statement s = src.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT confirmed_flush_lsn > '" + consistent + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = '"
+                        + m.slotName() + "'")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 
@@ -163,6 +201,17 @@ public final class BaseCopyScenario {
             return rs.getLong(1);
         } catch (SQLException e) {
             return 0; // the progress table is created by the copy itself
+        }
+    }
+
+    /** Rows in the sink's progress table (one per stream once it has applied a transaction); 0 before it exists. */
+    private static long appliedStreams(Migration m) {
+        try (Connection dst = m.target(); Statement s = dst.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM warp.sink_progress")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0; // created by the sink on its first position read
         }
     }
 

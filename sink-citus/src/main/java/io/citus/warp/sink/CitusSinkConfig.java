@@ -38,6 +38,7 @@ public final class CitusSinkConfig extends AbstractConfig {
     /** Prefix of further Kafka Admin client settings (security) for the position check. */
     public static final String KAFKA_ADMIN_PREFIX = "kafka.admin.";
     public static final String SNAPSHOT_NONEMPTY_TARGET = "snapshot.nonempty.target";
+    public static final String BASE_COPY_SLOT = "base.copy.slot";
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String STREAM_GROUP = "Stream";
@@ -131,7 +132,16 @@ public final class CitusSinkConfig extends AbstractConfig {
                             + "stream did not load): 'fail' stops the task naming the table, so that foreign rows are never "
                             + "merged with the source's; 'truncate' empties the target table first, in the same transaction as "
                             + "its first snapshot rows.",
-                    POSITION_GROUP, 2, Width.SHORT, "Non-empty target at first snapshot");
+                    POSITION_GROUP, 2, Width.SHORT, "Non-empty target at first snapshot")
+            .define(BASE_COPY_SLOT, Type.STRING, "", Importance.MEDIUM,
+                    "Set by `warp start`/`warp migrate` when Warp's own base copy loads the existing rows: the replication "
+                            + "slot of that copy. The connectors are deployed as soon as the slot exists, so Debezium streams "
+                            + "while the copy runs; the sink holds every change (its partition paused) until the copy's record "
+                            + "in the progress schema (base_copy) says it has finished, then skips the transactions committed "
+                            + "before the copy's consistent point (they are in the copied rows: left in the topic by an "
+                            + "interrupted earlier attempt) and applies the rest. Empty: no base copy, the stream is applied "
+                            + "as it arrives (Debezium's snapshot).",
+                    POSITION_GROUP, 3, Width.MEDIUM, "Base copy slot");
 
     public CitusSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -229,6 +239,11 @@ public final class CitusSinkConfig extends AbstractConfig {
         settings.put("bootstrap.servers", servers);
         settings.putIfAbsent("client.id", "citus-warp-sink-position-check");
         return settings;
+    }
+
+    /** The base copy's slot whose end the sink waits for; empty when there is none. */
+    public String baseCopySlot() {
+        return getString(BASE_COPY_SLOT).trim();
     }
 
     public boolean truncateNonEmptyTarget() {

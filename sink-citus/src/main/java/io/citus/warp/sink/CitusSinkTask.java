@@ -12,6 +12,7 @@ import io.citus.warp.sink.event.Lsn;
 import io.citus.warp.sink.event.MalformedEventException;
 import io.citus.warp.sink.event.StreamElement;
 import io.citus.warp.sink.metrics.SinkMetrics;
+import io.citus.warp.sink.progress.BaseCopyGate;
 import io.citus.warp.sink.progress.PositionGuard;
 import io.citus.warp.sink.progress.Progress;
 import io.citus.warp.sink.progress.ProgressStore;
@@ -31,8 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,6 +50,8 @@ import java.util.Optional;
  */
 public final class CitusSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(CitusSinkTask.class);
+    /** How often a task held for a running base copy looks again. */
+    private static final long BASE_COPY_POLL_MS = 1_000;
 
     private CitusSinkConfig config;
     private String stream;
@@ -68,6 +73,12 @@ public final class CitusSinkTask extends SinkTask {
     private long rewindTo = -1;
     private boolean positioned;
     private long retryDeadline = -1;
+    /** Set when Warp's base copy loads the existing rows: the stream is held until the copy has finished. */
+    private BaseCopyGate baseCopy;
+    /** Records that arrived while the base copy was running (their partition is paused meanwhile). */
+    private final List<SinkRecord> held = new ArrayList<>();
+    private boolean pausedForBaseCopy;
+    private long holdLoggedAt;
 
     @Override
     public String version() {
@@ -104,6 +115,7 @@ public final class CitusSinkTask extends SinkTask {
                     }
                 });
         assembler = new TransactionAssembler(config.boundaries(), config.transactionBufferChanges());
+        baseCopy = config.baseCopySlot().isEmpty() ? null : new BaseCopyGate(config.progressSchema(), config.baseCopySlot());
         LOG.info("Citus sink task for stream '{}' started (target {}, transaction boundaries {})", stream, config.url(),
                 config.boundaries());
     }
@@ -128,13 +140,29 @@ public final class CitusSinkTask extends SinkTask {
     }
 
     /**
-     * Seeks each assigned partition to the record after the last one applied on the target.
+     * Seeks each assigned partition to the record after the last one applied on the target. While a base copy
+     * is still running, pauses the partitions instead and leaves the task unpositioned.
      *
      * @return true when a seek was requested (records already polled do not follow the stored position)
      */
     private boolean position() {
         if (positioned) {
             return false;
+        }
+        long skipBelow = -1;
+        if (baseCopy != null) {
+            BaseCopyGate.State state = baseCopyState();
+            if (!state.finished()) {
+                holdForBaseCopy(state);
+                return false;
+            }
+            skipBelow = state.skipBelow();
+            if (pausedForBaseCopy) {
+                pausedForBaseCopy = false;
+                context.resume(context.assignment().toArray(new TopicPartition[0]));
+                LOG.info("stream '{}': the base copy of slot {} has {}; applying the transactions committed from then on",
+                        stream, baseCopy.slot(), state.detail());
+            }
         }
         boolean seeked = false;
         Optional<Progress> stored = storedProgress();
@@ -156,18 +184,53 @@ public final class CitusSinkTask extends SinkTask {
             }
         }
         assembler.reset();
-        queue.reset(stored.map(Progress::commitLsn).orElse(-1L));
+        // Transactions committed before the base copy's consistent point are in the copied rows: skipped like applied ones.
+        queue.reset(Math.max(stored.map(Progress::commitLsn).orElse(-1L), skipBelow - 1));
         rewindTo = -1;
         positioned = true;
         return seeked;
     }
 
+    private BaseCopyGate.State baseCopyState() {
+        try {
+            return baseCopy.read(session.connection());
+        } catch (SQLException e) {
+            session.discard();
+            throw new ApplyException(ErrorKind.of(e), "cannot read the base copy's state from the target: " + e.getMessage(), e);
+        }
+    }
+
+    /** Pauses the partitions and asks to be called again within a second, with nothing applied. */
+    private void holdForBaseCopy(BaseCopyGate.State state) {
+        if (!pausedForBaseCopy || System.currentTimeMillis() - holdLoggedAt > 60_000) {
+            holdLoggedAt = System.currentTimeMillis();
+            LOG.info("stream '{}': holding every change until the base copy of slot {} has finished on the target ({})", stream,
+                    baseCopy.slot(), state.detail());
+        }
+        pausedForBaseCopy = true;
+        context.pause(context.assignment().toArray(new TopicPartition[0]));
+        context.timeout(BASE_COPY_POLL_MS);
+    }
+
     @Override
     public void put(Collection<SinkRecord> records) {
         try {
-            if (!positioned && position() && !records.isEmpty()) {
-                // The seek takes effect at the next poll; these records may not follow the stored position.
-                return;
+            if (!positioned) {
+                boolean seeked = position();
+                if (!positioned) {
+                    held.addAll(records); // the base copy is still running: kept, in order, until it has finished
+                    return;
+                }
+                if (!held.isEmpty()) {
+                    List<SinkRecord> all = new ArrayList<>(held);
+                    all.addAll(records);
+                    held.clear();
+                    records = all;
+                }
+                if (seeked && !records.isEmpty()) {
+                    // The seek takes effect at the next poll; these records may not follow the stored position.
+                    return;
+                }
             }
             for (SinkRecord record : records) {
                 ingest(record);
@@ -324,6 +387,7 @@ public final class CitusSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        held.clear(); // read again after the next assignment, from the target's position
         for (TopicPartition tp : partitions) {
             ingested.remove(tp);
             applied.remove(tp);
