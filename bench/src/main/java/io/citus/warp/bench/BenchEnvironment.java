@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -30,11 +31,14 @@ import java.util.Properties;
  *
  * <p>The target is an embedded PostgreSQL unless {@code -Dwarp.bench.citus.url=jdbc:postgresql://host:port/db}
  * names an external server (a Citus coordinator, say; user and password from the URL's parameters or
- * {@code -Dwarp.bench.citus.user/-Dwarp.bench.citus.password}). The harness creates its own databases there.
+ * {@code -Dwarp.bench.citus.user/-Dwarp.bench.citus.password}). The harness creates its own databases there, and,
+ * with {@code -Dwarp.bench.citus.workers=host:port,...}, on the workers too, adding them to each database.
  */
 public final class BenchEnvironment implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BenchEnvironment.class);
     public static final String CITUS_URL_PROPERTY = "warp.bench.citus.url";
+    /** The cluster's worker nodes, host:port,...: each database the harness creates is created there too and added. */
+    public static final String CITUS_WORKERS_PROPERTY = "warp.bench.citus.workers";
 
     private final Path workDir;
     private final Path pluginPath;
@@ -183,6 +187,18 @@ public final class BenchEnvironment implements AutoCloseable {
             boolean citus = !embeddedTarget() && citusAvailable(c);
             if (citus) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS citus");
+                // Citus keeps its metadata per database: a new database has no workers until they are added.
+                for (Server worker : workers()) {
+                    worker.createDatabase(name);
+                    try (Connection w = worker.connect(db); Statement ws = w.createStatement()) {
+                        ws.execute("CREATE EXTENSION IF NOT EXISTS citus");
+                    }
+                    try (java.sql.PreparedStatement add = c.prepareStatement("SELECT citus_add_node(?, ?)")) {
+                        add.setString(1, worker.host());
+                        add.setInt(2, worker.port());
+                        add.execute();
+                    }
+                }
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_dist_node")) {
                     rs.next();
                     if (rs.getLong(1) == 0) {
@@ -199,6 +215,19 @@ public final class BenchEnvironment implements AutoCloseable {
             }
         }
         return db;
+    }
+
+    /** The worker nodes of -Dwarp.bench.citus.workers (same user and password as the coordinator). */
+    private List<Server> workers() {
+        List<Server> out = new java.util.ArrayList<>();
+        for (String hostPort : System.getProperty(CITUS_WORKERS_PROPERTY, "").split(",")) {
+            if (!hostPort.isBlank()) {
+                int colon = hostPort.lastIndexOf(':');
+                out.add(new Server(hostPort.substring(0, colon).trim(), Integer.parseInt(hostPort.substring(colon + 1).trim()),
+                        target.user(), target.password(), "postgres"));
+            }
+        }
+        return out;
     }
 
     private static boolean citusAvailable(Connection c) throws SQLException {
