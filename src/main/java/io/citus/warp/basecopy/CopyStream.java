@@ -40,6 +40,12 @@ final class CopyStream implements AutoCloseable {
             t = targetEndpoint.connect();
             t.setAutoCommit(false);
             Sql.exec(t, "SET application_name = 'warp-basecopy'");
+            if (Sql.one(t, "SELECT 1 FROM pg_extension WHERE extname = 'citus'") != null) {
+                // A COPY into a distributed table opens a connection per shard placement (up to the executor's pool size
+                // per worker) and, by default, closes all but one at its end; kept for this stream's next range, they
+                // save about a second per range (50,000 rows: 1.3 s -> 0.4 s on 2 workers with 32 shards).
+                Sql.one(t, "SELECT set_config('citus.max_cached_conns_per_worker', current_setting('citus.max_adaptive_executor_pool_size'), false)");
+            }
             t.commit();
             markCopied = t.prepareStatement(progress.markCopiedSql());
         } catch (SQLException | RuntimeException e) {
