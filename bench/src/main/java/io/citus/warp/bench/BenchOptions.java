@@ -31,6 +31,13 @@ public final class BenchOptions {
             + "(maximum sustained apply rate: the backlog's drain rate); 0 skips it. Default: ${DEFAULT-VALUE}")
     public int burstSeconds = 20;
 
+    @Option(names = "--alone-rates", split = ",", description = "Streaming, one sink at a time: the fixed TPC-B rates (tx/s) "
+            + "each sink runs alone, ascending, for the highest with replication delay p99 <= 1 s; empty skips it. Default: 100,200,400,800")
+    public List<Integer> aloneRates = new java.util.ArrayList<>(List.of(100, 200, 400, 800));
+
+    @Option(names = "--alone-seconds", description = "Streaming, one sink at a time: seconds per rate. Default: ${DEFAULT-VALUE}")
+    public int aloneSeconds = 20;
+
     @Option(names = "--sample-ms", description = "Interval of the replication-delay sampler on each target. Default: ${DEFAULT-VALUE}")
     public int sampleMillis = 100;
 
@@ -75,6 +82,8 @@ public final class BenchOptions {
         d.put("accounts-per-branch", Integer.toString(accountsPerBranch));
         d.put("burst-seconds", Integer.toString(burstSeconds));
         d.put("sample-ms", Integer.toString(sampleMillis));
+        d.put("alone-rates", aloneRates.toString());
+        d.put("alone-seconds", Integer.toString(aloneSeconds));
         d.put("peer-unnest", Boolean.toString(peerUnnest));
         d.put("peer-batch-size", Integer.toString(peerBatchSize));
         d.put("copy-streams", copyStreams.toString());

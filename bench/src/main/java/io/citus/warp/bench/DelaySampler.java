@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DelaySampler implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DelaySampler.class);
     // The newest rows by hid: concurrent source transactions commit slightly out of hid order.
-    private static final String QUERY = "SELECT extract(epoch FROM clock_timestamp() - max(mtime)) * 1000"
+    private static final String QUERY = "SELECT extract(epoch FROM clock_timestamp()) * 1000, extract(epoch FROM max(mtime)::timestamptz) * 1000"
             + " FROM (SELECT mtime FROM pgbench_history ORDER BY hid DESC LIMIT 64) newest";
 
     private final BenchEnvironment.Server server;
@@ -30,6 +30,8 @@ public final class DelaySampler implements Runnable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Double> samples = new ArrayList<>();
     private volatile boolean recording;
+    /** Wall-clock ms at which recording began (same machine, same clock as the servers'). */
+    private volatile long recordingSince;
     private Thread thread;
 
     public DelaySampler(BenchEnvironment.Server server, String database, long intervalMillis) {
@@ -47,6 +49,7 @@ public final class DelaySampler implements Runnable {
 
     /** Samples are kept only while recording (during the load), not while the sink catches up afterwards. */
     public void recording(boolean on) {
+        recordingSince = System.currentTimeMillis();
         recording = on;
     }
 
@@ -57,7 +60,11 @@ public final class DelaySampler implements Runnable {
             while (!stop.get()) {
                 try (ResultSet rs = s.executeQuery(QUERY)) {
                     rs.next();
-                    double ms = rs.getDouble(1);
+                    double now = rs.getDouble(1);
+                    double newest = rs.getDouble(2);
+                    // Until the first transaction of the load is visible, the newest row is older than the load: the
+                    // delay then is at most the time since the load began (its first transaction is the oldest missing).
+                    double ms = now - Math.max(newest, recordingSince);
                     if (!rs.wasNull() && recording) {
                         synchronized (samples) {
                             samples.add(ms);

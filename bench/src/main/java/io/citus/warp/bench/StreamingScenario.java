@@ -33,6 +33,9 @@ public final class StreamingScenario {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingScenario.class);
     static final String FIXED = "streaming";
     static final String DRAIN = "streaming backlog drain";
+    static final String ALONE = "streaming, one sink at a time";
+    /** The delay bound of the one-sink-at-a-time steps: the highest rate whose delay p99 stays within it. */
+    static final double ALONE_P99_BOUND_MS = 1_000;
     /** Row changes per TPC-B transaction: three updates and one insert. */
     static final int EVENTS_PER_TX = 4;
 
@@ -50,6 +53,83 @@ public final class StreamingScenario {
         if (run.options().burstSeconds > 0) {
             backlogDrain();
         }
+        if (!run.options().aloneRates.isEmpty()) {
+            oneSinkAtATime();
+        }
+    }
+
+    /**
+     * Each sink alone (the other paused, so the two do not share the CPU): fixed TPC-B rates in ascending order, each for
+     * --alone-seconds, the sink's replication delay p50/p99 and the capture delay upstream of it (Debezium to Kafka) per
+     * step; then the highest rate whose delay p99 stayed within 1 s. A step above a rate that missed the bound is not run.
+     * The paused sink catches up before its own steps, which then start from a caught-up target.
+     */
+    private void oneSinkAtATime() throws Exception {
+        BenchOptions o = run.options();
+        Connectors connectors = run.connectors();
+        String[][] sinks = sinks();
+        List<Integer> rates = o.aloneRates.stream().sorted().toList();
+        double[][] p50 = new double[2][rates.size()];
+        double[][] p99 = new double[2][rates.size()];
+        double[][] capture99 = new double[2][rates.size()];
+        double[][] sourceTps = new double[2][rates.size()];
+        double[] best = {0, 0};
+        for (double[][] a : new double[][][] {p50, p99, capture99, sourceTps}) {
+            for (double[] row : a) {
+                java.util.Arrays.fill(row, Double.NaN);
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            String[] self = sinks[i];
+            String[] other = sinks[1 - i];
+            connectors.connect().pause(other[0]);
+            connectors.awaitState(other[0], "PAUSED", Duration.ofSeconds(60));
+            connectors.connect().resume(self[0]);
+            connectors.awaitState(self[0], "RUNNING", Duration.ofSeconds(60));
+            try (TargetProbe probe = new TargetProbe(run.env().target(), self[1], connectors, self[0])) {
+                probe.awaitTpcb(sourceHistory(), sourceSums(), run.timeout());
+                for (int step = 0; step < rates.size(); step++) {
+                    int rate = rates.get(step);
+                    DelaySampler delay = new DelaySampler(run.env().target(), self[1], o.sampleMillis).start(self[0]);
+                    CaptureDelaySampler capture = new CaptureDelaySampler(run.env().bootstrapServers(), connectors.topic()).start();
+                    delay.recording(true);
+                    capture.recording(true);
+                    long t0 = System.nanoTime();
+                    long transactions = load(rate, o.aloneSeconds);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    delay.recording(false);
+                    capture.recording(false);
+                    Percentiles d = delay.stop();
+                    Percentiles c = capture.stop();
+                    probe.awaitTpcb(sourceHistory(), sourceSums(), run.timeout());
+                    p50[i][step] = d.p50();
+                    p99[i][step] = d.p99();
+                    capture99[i][step] = c.p99();
+                    sourceTps[i][step] = transactions / seconds;
+                    LOG.info("{} alone at {} tx/s (source ran {} tx/s): delay p50 {} ms, p99 {} ms; capture p99 {} ms", self[0], rate,
+                            Math.round(sourceTps[i][step]), Math.round(d.p50()), Math.round(d.p99()), Math.round(c.p99()));
+                    if (d.p99() > ALONE_P99_BOUND_MS) {
+                        break;
+                    }
+                    best[i] = sourceTps[i][step];
+                }
+            }
+        }
+        for (String[] sink : sinks) {
+            connectors.connect().resume(sink[0]);
+        }
+        BenchResults r = run.results();
+        for (int step = 0; step < rates.size(); step++) {
+            int rate = rates.get(step);
+            r.add(ALONE, "source transactions/s at --alone-rates " + rate, "tx/s", Better.NONE, sourceTps[0][step], sourceTps[1][step],
+                    Double.NaN);
+            r.add(ALONE, "replication delay p50 at " + rate + " tx/s", "ms", Better.LOWER, p50[0][step], p50[1][step], Double.NaN);
+            r.add(ALONE, "replication delay p99 at " + rate + " tx/s", "ms", Better.LOWER, p99[0][step], p99[1][step], Double.NaN);
+            r.add(ALONE, "capture delay p99 at " + rate + " tx/s (upstream, Debezium to Kafka)", "ms", Better.NONE, capture99[0][step],
+                    capture99[1][step], Double.NaN);
+        }
+        r.add(ALONE, "highest rate with replication delay p99 <= 1 s (0: none of the rates)", "tx/s", Better.HIGHER, best[0], best[1],
+                Double.NaN);
     }
 
     /** Fills the TPC-B tables on the source (streamed inserts) and waits for both targets to have them. */

@@ -37,6 +37,8 @@ class BenchSmokeTest {
         options.timeoutSeconds = 600;
         options.copyStreams = List.of(1, 2);
         options.copyRangeRows = 5_000;
+        options.aloneRates = List.of(50);
+        options.aloneSeconds = 3;
         BenchResults results = Bench.run(options);
         Path out = Paths.get(System.getProperty("warp.bench.output", "target/bench-smoke"));
         results.write(out);
@@ -78,6 +80,15 @@ class BenchSmokeTest {
                 && f.metric().equals("max sustained apply rate") && f.unit().equals("events/s")).findFirst().orElseThrow();
         assertPositive(drain.warp(), "Warp drain rate");
         assertPositive(drain.peer(), "peer drain rate");
+
+        Figure alone = figure(results, StreamingScenario.ALONE, "source transactions/s at --alone-rates 50");
+        assertPositive(alone.warp(), "source tx/s while Warp ran alone");
+        assertPositive(alone.peer(), "source tx/s while the peer ran alone");
+        Figure aloneP99 = figure(results, StreamingScenario.ALONE, "replication delay p99 at 50 tx/s");
+        assertPositive(aloneP99.warp(), "Warp's delay p99 alone");
+        assertPositive(aloneP99.peer(), "the peer's delay p99 alone");
+        assertTrue(figure(results, StreamingScenario.ALONE, "highest rate with replication delay p99 <= 1 s (0: none of the rates)")
+                .warp() >= 0, "the highest rate within the bound is reported");
 
         String markdown = Files.readString(out.resolve("bench-results.md"));
         assertTrue(markdown.contains(PeerConfig.CONNECTOR_CLASS), "the report records the peer's configuration");
