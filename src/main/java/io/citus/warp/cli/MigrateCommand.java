@@ -106,7 +106,7 @@ public final class MigrateCommand implements Callable<Integer> {
             progress.flush();
         }
         try (ConnectRuntime runtime = settings.connectUrl() == null ? ConnectRuntime.embedded(settings.secretsFile())
-                : ConnectRuntime.remote(settings.connectUrl(), settings.bootstrapServers())) {
+                : ConnectRuntime.remote(settings.connectUrl(), settings.kafka())) {
             MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(null), progress);
             if (settings.json()) {
                 Output.json(out, MigrationRun.summary(outcome));

@@ -69,7 +69,7 @@ final class MigrationRun {
                 o.sinkOverrides(), out);
         out.println("== start");
         Deployment deployment = StartCommand.deployment(settings, source, target, sourceSettings, o.sinkOverrides(),
-                runtime.isEmbedded(), runtime.bootstrapServers());
+                runtime.isEmbedded(), runtime.kafka());
         List<String> errors = Deployer.deploy(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());
         if (!errors.isEmpty()) {
@@ -83,7 +83,7 @@ final class MigrationRun {
         out.flush();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};
-        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
+        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.kafka(), source, target, settings.names(),
                 settings.progressSchema(), tables)) {
             out.println("== waiting until caught up");
             MigrationStatus caughtUp = io.citus.warp.cutover.CaughtUp.await(probe, o.timeout(), Duration.ofSeconds(1), s -> {
@@ -136,7 +136,7 @@ final class MigrationRun {
             }
             MigrationStatus last = probe.probe();
             out.println("== finish");
-            Teardown.run(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
+            Teardown.run(runtime.client(), runtime.kafka(), source, target, settings.names(),
                     new Teardown.Options(false, false, settings.progressSchema())).forEach(out::println);
             out.flush();
             return new Outcome(Warp.OK, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);

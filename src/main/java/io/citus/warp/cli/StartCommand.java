@@ -53,7 +53,7 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
             Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkOverrides, false,
-                    settings.bootstrapServers(), false);
+                    settings.kafka(), false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
@@ -71,7 +71,7 @@ public final class StartCommand implements Callable<Integer> {
         Map<String, String> sourceSettings = initialLoad.prepare(settings, source, target, Tables.resolve(settings, source),
                 sourceOverrides, sinkOverrides, progress);
         Deployment deployment = deployment(settings, source, target, sourceSettings, sinkOverrides, false,
-                settings.bootstrapServers());
+                settings.kafka());
         return start(new ConnectClient(URI.create(settings.connectUrl())), deployment, settings, out);
     }
 
@@ -88,15 +88,20 @@ public final class StartCommand implements Callable<Integer> {
 
     static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
                                  Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
-                                 String bootstrapServers) throws java.sql.SQLException {
-        return deployment(settings, source, target, sourceOverrides, sinkOverrides, embedded, bootstrapServers, true);
+                                 io.citus.warp.runtime.KafkaClients kafka) throws java.sql.SQLException {
+        return deployment(settings, source, target, sourceOverrides, sinkOverrides, embedded, kafka, true);
     }
 
     /** @param readCatalog read settings that depend on the source tables (replica identity indexes) from the source */
     static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
                                  Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
-                                 String bootstrapServers, boolean readCatalog) throws java.sql.SQLException {
-        if (bootstrapServers != null && !sinkOverrides.containsKey("kafka.bootstrap.servers")) {
+                                 io.citus.warp.runtime.KafkaClients kafka, boolean readCatalog) throws java.sql.SQLException {
+        String bootstrapServers = kafka.bootstrapServers();
+        // A secured cluster (--kafka-config) needs the sink's own client settings, kafka.admin.* (secrets through a
+        // config provider): warp does not copy the file's secrets into a connector config that Connect's REST API shows.
+        boolean sinkCanConnect = !kafka.hasProperties()
+                || sinkOverrides.keySet().stream().anyMatch(k -> k.startsWith("kafka.admin."));
+        if (bootstrapServers != null && sinkCanConnect && !sinkOverrides.containsKey("kafka.bootstrap.servers")) {
             // The sink checks its stored position against the topic (ID, first and last offsets) through this cluster.
             sinkOverrides = new LinkedHashMap<>(sinkOverrides);
             sinkOverrides.put("kafka.bootstrap.servers", bootstrapServers);

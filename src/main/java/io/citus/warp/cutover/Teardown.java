@@ -8,7 +8,7 @@ import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.citus.warp.runtime.KafkaClients;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 
@@ -42,7 +42,7 @@ public final class Teardown {
      * @throws FindingsException when other connectors use the slot and {@code deleteConnectors} is not set,
      *                           or when the slot is in use and no Connect cluster was named
      */
-    public static List<String> run(ConnectClient connect, String bootstrapServers, PgEndpoint source, PgEndpoint target,
+    public static List<String> run(ConnectClient connect, KafkaClients kafka, PgEndpoint source, PgEndpoint target,
                                    MigrationNames names, Options options) throws Exception {
         List<String> done = new ArrayList<>();
         if (connect != null) {
@@ -59,8 +59,8 @@ public final class Teardown {
             }
         }
         dropSlotAndPublication(source, names, connect != null, done);
-        if (bootstrapServers != null) {
-            deleteConsumerGroup(bootstrapServers, names, done);
+        if (kafka != null && kafka.known()) {
+            deleteConsumerGroup(kafka, names, done);
         }
         if (target != null) {
             deleteProgress(target, options.progressSchema(), names, done);
@@ -68,10 +68,10 @@ public final class Teardown {
             done.add("progress rows of stream " + names.stream() + " left on the target (no target given)");
         }
         if (options.deleteTopics()) {
-            if (bootstrapServers == null) {
+            if (kafka == null || !kafka.known()) {
                 throw new IllegalArgumentException("--delete-topics needs --bootstrap-servers");
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            try (Admin admin = kafka.admin(Map.of())) {
                 admin.deleteTopics(List.of(names.topic())).all().get(60, TimeUnit.SECONDS);
                 done.add("deleted topic " + names.topic());
             }
@@ -127,9 +127,9 @@ public final class Teardown {
         done.add("deleted connector " + name);
     }
 
-    private static void deleteConsumerGroup(String bootstrapServers, MigrationNames names, List<String> done)
+    private static void deleteConsumerGroup(KafkaClients kafka, MigrationNames names, List<String> done)
             throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = kafka.admin(Map.of())) {
             admin.deleteConsumerGroups(List.of(names.consumerGroup())).all().get(60, TimeUnit.SECONDS);
             done.add("deleted consumer group " + names.consumerGroup());
         } catch (ExecutionException e) {

@@ -15,6 +15,7 @@ import io.citus.warp.status.MigrationStatus.TableSnapshot;
 import io.citus.warp.status.MigrationStatus.TaskState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.citus.warp.runtime.KafkaClients;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,11 +39,10 @@ public final class StatusProbe implements AutoCloseable {
     private final String progressSchema;
     private final List<TableName> tables;
 
-    public StatusProbe(ConnectClient connect, String bootstrapServers, PgEndpoint source, PgEndpoint target,
+    public StatusProbe(ConnectClient connect, KafkaClients kafka, PgEndpoint source, PgEndpoint target,
                        MigrationNames names, String progressSchema, List<TableName> tables) {
         this.connect = connect;
-        this.admin = bootstrapServers == null ? null : Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = kafka == null || !kafka.known() ? null : kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
         this.source = source;
