@@ -4,7 +4,7 @@ import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;

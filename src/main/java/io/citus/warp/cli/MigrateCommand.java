@@ -2,7 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.schema.CitusCatalog;
 import io.citus.warp.runtime.ConnectRuntime;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.cutover.Teardown;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.preflight.Finding;
 import io.citus.warp.preflight.Preflight;
 import io.citus.warp.runtime.ConnectRuntime;

@@ -1,7 +1,7 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -79,7 +79,7 @@ public final class MigrationSettings {
     public static final String TARGET_PASSWORD_ENV = "WARP_TARGET_PASSWORD";
     /** Environment lookups, replaceable in tests. */
     java.util.function.UnaryOperator<String> env = System::getenv;
-    static final String DEFAULT_PROGRESS_SCHEMA = "warp";
+    static final String DEFAULT_PROGRESS_SCHEMA = io.citus.warp.common.SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA;
 
     /** Fills unset options from --config; idempotent. */
     public MigrationSettings resolve() {

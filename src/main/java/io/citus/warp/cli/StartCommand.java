@@ -100,19 +100,19 @@ public final class StartCommand implements Callable<Integer> {
         // A secured cluster (--kafka-config) needs the sink's own client settings, kafka.admin.* (secrets through a
         // config provider): warp does not copy the file's secrets into a connector config that Connect's REST API shows.
         boolean sinkCanConnect = !kafka.hasProperties()
-                || sinkOverrides.keySet().stream().anyMatch(k -> k.startsWith("kafka.admin."));
-        if (bootstrapServers != null && sinkCanConnect && !sinkOverrides.containsKey("kafka.bootstrap.servers")) {
+                || sinkOverrides.keySet().stream().anyMatch(k -> k.startsWith(io.citus.warp.common.SinkConfigKeys.KAFKA_ADMIN_PREFIX));
+        if (bootstrapServers != null && sinkCanConnect && !sinkOverrides.containsKey(io.citus.warp.common.SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS)) {
             // The sink checks its stored position against the topic (ID, first and last offsets) through this cluster.
             sinkOverrides = new LinkedHashMap<>(sinkOverrides);
-            sinkOverrides.put("kafka.bootstrap.servers", bootstrapServers);
+            sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
         }
-        List<io.citus.warp.db.TableName> tables = Tables.resolve(settings, source);
-        if (readCatalog && !sinkOverrides.containsKey("replica.identity.index")) {
+        List<io.citus.warp.common.TableName> tables = Tables.resolve(settings, source);
+        if (readCatalog && !sinkOverrides.containsKey(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX)) {
             // Tables with REPLICA IDENTITY USING INDEX: the sink matches their updates and deletes by that index.
             String identity = io.citus.warp.schema.ReplicaIdentity.indexColumns(source, tables);
             if (!identity.isEmpty()) {
                 sinkOverrides = new LinkedHashMap<>(sinkOverrides);
-                sinkOverrides.put("replica.identity.index", identity);
+                sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX, identity);
             }
         }
         String secrets = settings.secretsFile();
