@@ -11,11 +11,19 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,11 +51,14 @@ class KafkaClientConfigTest {
     private static Path dir;
     private static KafkaBroker broker;
     private static LocalPostgres pg;
+    /** Kafka's client and config loggers at INFO, where every client prints its config (secrets as [hidden]). */
+    private static final StringWriter KAFKA_LOG = new StringWriter();
 
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("warp-kafka-sasl");
         broker = KafkaBroker.start(dir, Map.of("warp", PASSWORD));
+        captureKafkaClientLogs(); // after the broker: its own config holds the users' passwords
         pg = LocalPostgres.start();
         pg.createDatabase("src");
         pg.createDatabase("dst");
@@ -87,6 +98,7 @@ class KafkaClientConfigTest {
         WarpRun text = WarpRun.warp(status("--bootstrap-servers", broker.saslBootstrapServers(), "--kafka-config", file.toString()));
         assertTrue(text.out().contains("kafka lag    " + RECORDS + " record(s)"), text.out());
         assertNoSecret(text);
+        assertTrue(KAFKA_LOG.toString().contains("sasl.jaas.config = [hidden]"), "the client's config log was captured");
     }
 
     @Test
@@ -147,5 +159,23 @@ class KafkaClientConfigTest {
 
     private static void assertNoSecret(WarpRun run) {
         assertFalse(run.out().contains(PASSWORD) || run.err().contains(PASSWORD), "the password is never printed");
+        assertFalse(KAFKA_LOG.toString().contains(PASSWORD), "the password is never logged");
+    }
+
+    private static void captureKafkaClientLogs() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Configuration config = context.getConfiguration();
+        WriterAppender appender = WriterAppender.newBuilder().setName("kafka-client-capture").setTarget(KAFKA_LOG)
+                .setLayout(PatternLayout.newBuilder().withPattern("%c{1}: %m%n").build()).build();
+        appender.start();
+        config.addAppender(appender);
+        for (String logger : new String[] {"org.apache.kafka.clients", "org.apache.kafka.common.config.AbstractConfig"}) {
+            LoggerConfig kafka = new LoggerConfig(logger, Level.INFO, false);
+            kafka.addAppender(appender, Level.INFO, null);
+            config.addLogger(logger, kafka);
+        }
+        LoggerConfig warp = config.getLoggerConfig("io.citus.warp");
+        warp.addAppender(appender, Level.INFO, null);
+        context.updateLoggers();
     }
 }
