@@ -1,5 +1,6 @@
 package io.citus.warp.basecopy;
 
+import io.citus.warp.common.ProgressTables;
 import io.citus.warp.db.Sql;
 
 import java.sql.Connection;
@@ -22,11 +23,11 @@ public final class BaseCopyProgress {
     }
 
     String state() {
-        return Sql.ident(schema) + ".base_copy";
+        return ProgressTables.qualified(schema, ProgressTables.BASE_COPY);
     }
 
     String ranges() {
-        return Sql.ident(schema) + ".base_copy_progress";
+        return ProgressTables.qualified(schema, ProgressTables.BASE_COPY_RANGES);
     }
 
     void create(Connection t) throws SQLException {

@@ -1,7 +1,7 @@
 package io.citus.warp.basecopy;
 
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 
 /**
  * One unit of copy work: the rows of a source table between two bounds of its integer primary key

@@ -2,7 +2,7 @@ package io.citus.warp.basecopy;
 
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 import org.postgresql.replication.ReplicationSlotInfo;

@@ -1,6 +1,6 @@
 package io.citus.warp.basecopy;
 
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 
 /** A source table and the target table its rows go to (the same name, or another schema on the target). */
 public record TableCopy(TableName source, TableName target) {

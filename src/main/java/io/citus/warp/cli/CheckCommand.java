@@ -2,7 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.preflight.Finding;
 import io.citus.warp.preflight.Preflight;
 import picocli.CommandLine.Command;

@@ -64,7 +64,7 @@ public final class CutoverCommand implements Callable<Integer> {
         if (settings.connectUrl() == null || settings.bootstrapServers() == null) {
             throw new ParameterException(spec.commandLine(), "cutover needs --connect-url and --bootstrap-servers (or use warp migrate --cutover)");
         }
-        try (StatusProbe probe = new StatusProbe(new ConnectClient(URI.create(settings.connectUrl())), settings.bootstrapServers(),
+        try (StatusProbe probe = new StatusProbe(new ConnectClient(URI.create(settings.connectUrl())), settings.kafka(),
                 source, target, settings.names(), settings.progressSchema(), Tables.resolve(settings, source))) {
             return run(probe, source, target, options(), settings, spec.commandLine().getOut());
         }

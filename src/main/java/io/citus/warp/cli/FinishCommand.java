@@ -47,11 +47,11 @@ public final class FinishCommand implements Callable<Integer> {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
-        return finish(client, settings.bootstrapServers(), source, target, settings, force,
+        return finish(client, settings.kafka(), source, target, settings, force,
                 new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema()), spec.commandLine().getOut());
     }
 
-    static int finish(ConnectClient client, String bootstrap, PgEndpoint source, PgEndpoint target, MigrationSettings settings,
+    static int finish(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, PgEndpoint source, PgEndpoint target, MigrationSettings settings,
                       boolean force, Teardown.Options options, PrintWriter out) throws Exception {
         if (!force) {
             try (StatusProbe probe = new StatusProbe(client, bootstrap, source, target, settings.names(), settings.progressSchema(),

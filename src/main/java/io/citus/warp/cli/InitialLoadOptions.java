@@ -4,7 +4,7 @@ import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -20,9 +20,6 @@ import java.util.Map;
  * (through a {@link BaseCopy.Streaming}) as soon as its slot exists.
  */
 public final class InitialLoadOptions {
-    /** The sink setting naming the base copy's slot (CitusSinkConfig.BASE_COPY_SLOT). */
-    static final String BASE_COPY_SLOT = "base.copy.slot";
-
     /** The two ways to load the existing rows. */
     public enum Mode {
         BASE_COPY("base-copy"), DEBEZIUM("debezium");
@@ -90,7 +87,7 @@ public final class InitialLoadOptions {
     Map<String, String> sinkOverrides(MigrationSettings settings, Map<String, String> user) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (baseCopy()) {
-            merged.put(BASE_COPY_SLOT, settings.names().slot());
+            merged.put(io.citus.warp.common.SinkConfigKeys.BASE_COPY_SLOT, settings.names().slot());
         }
         merged.putAll(user);
         return merged;

@@ -2,7 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.schema.CitusCatalog;
 import io.citus.warp.runtime.ConnectRuntime;
 import picocli.CommandLine.Command;
@@ -106,7 +106,7 @@ public final class MigrateCommand implements Callable<Integer> {
             progress.flush();
         }
         try (ConnectRuntime runtime = settings.connectUrl() == null ? ConnectRuntime.embedded(settings.secretsFile())
-                : ConnectRuntime.remote(settings.connectUrl(), settings.bootstrapServers())) {
+                : ConnectRuntime.remote(settings.connectUrl(), settings.kafka())) {
             MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(null), progress);
             if (settings.json()) {
                 Output.json(out, MigrationRun.summary(outcome));

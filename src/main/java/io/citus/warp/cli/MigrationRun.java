@@ -3,7 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.cutover.Teardown;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.preflight.Finding;
 import io.citus.warp.preflight.Preflight;
 import io.citus.warp.runtime.ConnectRuntime;
@@ -65,7 +65,7 @@ final class MigrationRun {
         long t0 = System.nanoTime();
         Map<String, String> sinkSettings = o.initialLoad().sinkOverrides(settings, o.sinkOverrides());
         Deployment deployment = StartCommand.deployment(settings, source, target, o.initialLoad().sourceOverrides(o.sourceOverrides()),
-                sinkSettings, runtime.isEmbedded(), runtime.bootstrapServers());
+                sinkSettings, runtime.isEmbedded(), runtime.kafka());
         List<String> errors = Deployer.validateBoth(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());
         if (!errors.isEmpty()) {
@@ -83,7 +83,7 @@ final class MigrationRun {
         out.flush();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};
-        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
+        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.kafka(), source, target, settings.names(),
                 settings.progressSchema(), tables)) {
             out.println("== waiting until caught up");
             MigrationStatus caughtUp = io.citus.warp.cutover.CaughtUp.await(probe, o.timeout(), Duration.ofSeconds(1), s -> {
@@ -136,7 +136,7 @@ final class MigrationRun {
             }
             MigrationStatus last = probe.probe();
             out.println("== finish");
-            Teardown.run(runtime.client(), runtime.bootstrapServers(), source, target, settings.names(),
+            Teardown.run(runtime.client(), runtime.kafka(), source, target, settings.names(),
                     new Teardown.Options(false, false, settings.progressSchema())).forEach(out::println);
             out.flush();
             return new Outcome(Warp.OK, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);

@@ -1,7 +1,7 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -60,6 +60,9 @@ public final class MigrationSettings {
     @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", description = "Kafka bootstrap servers of that cluster (for consumer lag and topic deletion).")
     String bootstrapServers;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties file (security.protocol, sasl.*, ssl.*; as Kafka's tools take with --command-config) for warp's own Kafka clients: consumer lag, consumer-group and topic deletion. Its bootstrap.servers is used when --bootstrap-servers is not given. Its values are never printed.")
+    Path kafkaConfig;
+
     @Option(names = "--secrets-file", paramLabel = "PATH", description = "Properties file with source.password and target.password, as the Connect workers see it (the connector configs reference it through Connect's file config provider). Required with --connect-url; embedded mode: written by warp under ~/.warp from the URLs' passwords.")
     String secretsFile;
 
@@ -76,7 +79,7 @@ public final class MigrationSettings {
     public static final String TARGET_PASSWORD_ENV = "WARP_TARGET_PASSWORD";
     /** Environment lookups, replaceable in tests. */
     java.util.function.UnaryOperator<String> env = System::getenv;
-    static final String DEFAULT_PROGRESS_SCHEMA = "warp";
+    static final String DEFAULT_PROGRESS_SCHEMA = io.citus.warp.common.SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA;
 
     /** Fills unset options from --config; idempotent. */
     public MigrationSettings resolve() {
@@ -97,6 +100,8 @@ public final class MigrationSettings {
             name = pick(name, p, "name");
             connectUrl = pick(connectUrl, p, "connect-url");
             bootstrapServers = pick(bootstrapServers, p, "bootstrap-servers");
+            String kc = p.getProperty("kafka-config");
+            kafkaConfig = kafkaConfig != null || kc == null ? kafkaConfig : Path.of(kc);
             secretsFile = pick(secretsFile, p, "secrets-file");
             progressSchema = pick(progressSchema, p, "progress-schema");
             String spf = p.getProperty("source-password-file");
@@ -190,9 +195,19 @@ public final class MigrationSettings {
         return connectUrl;
     }
 
+    /** --bootstrap-servers, else the --kafka-config file's bootstrap.servers, else null. */
     public String bootstrapServers() {
+        return kafka().bootstrapServers();
+    }
+
+    /** warp's own Kafka clients: the bootstrap servers with the --kafka-config properties. */
+    public io.citus.warp.runtime.KafkaClients kafka() {
         resolve();
-        return bootstrapServers;
+        try {
+            return io.citus.warp.runtime.KafkaClients.of(bootstrapServers, kafkaConfig);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--kafka-config: " + e.getMessage());
+        }
     }
 
     public String secretsFile() {

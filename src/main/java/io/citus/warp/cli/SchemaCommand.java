@@ -1,7 +1,7 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.schema.SchemaCopy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -54,7 +54,7 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
             Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides),
-                    initialLoad.sinkOverrides(settings, sinkOverrides), false, settings.bootstrapServers(), false);
+                    initialLoad.sinkOverrides(settings, sinkOverrides), false, settings.kafka(), false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
@@ -72,7 +72,7 @@ public final class StartCommand implements Callable<Integer> {
         ConnectClient client = new ConnectClient(URI.create(settings.connectUrl()));
         Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, sinkOverrides);
         Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkSettings, false,
-                settings.bootstrapServers());
+                settings.kafka());
         List<String> errors = Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());
         if (errors.isEmpty()) {
@@ -98,26 +98,31 @@ public final class StartCommand implements Callable<Integer> {
 
     static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
                                  Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
-                                 String bootstrapServers) throws java.sql.SQLException {
-        return deployment(settings, source, target, sourceOverrides, sinkOverrides, embedded, bootstrapServers, true);
+                                 io.citus.warp.runtime.KafkaClients kafka) throws java.sql.SQLException {
+        return deployment(settings, source, target, sourceOverrides, sinkOverrides, embedded, kafka, true);
     }
 
     /** @param readCatalog read settings that depend on the source tables (replica identity indexes) from the source */
     static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
                                  Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
-                                 String bootstrapServers, boolean readCatalog) throws java.sql.SQLException {
-        if (bootstrapServers != null && !sinkOverrides.containsKey("kafka.bootstrap.servers")) {
+                                 io.citus.warp.runtime.KafkaClients kafka, boolean readCatalog) throws java.sql.SQLException {
+        String bootstrapServers = kafka.bootstrapServers();
+        // A secured cluster (--kafka-config) needs the sink's own client settings, kafka.admin.* (secrets through a
+        // config provider): warp does not copy the file's secrets into a connector config that Connect's REST API shows.
+        boolean sinkCanConnect = !kafka.hasProperties()
+                || sinkOverrides.keySet().stream().anyMatch(k -> k.startsWith(io.citus.warp.common.SinkConfigKeys.KAFKA_ADMIN_PREFIX));
+        if (bootstrapServers != null && sinkCanConnect && !sinkOverrides.containsKey(io.citus.warp.common.SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS)) {
             // The sink checks its stored position against the topic (ID, first and last offsets) through this cluster.
             sinkOverrides = new LinkedHashMap<>(sinkOverrides);
-            sinkOverrides.put("kafka.bootstrap.servers", bootstrapServers);
+            sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
         }
-        List<io.citus.warp.db.TableName> tables = Tables.resolve(settings, source);
-        if (readCatalog && !sinkOverrides.containsKey("replica.identity.index")) {
+        List<io.citus.warp.common.TableName> tables = Tables.resolve(settings, source);
+        if (readCatalog && !sinkOverrides.containsKey(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX)) {
             // Tables with REPLICA IDENTITY USING INDEX: the sink matches their updates and deletes by that index.
             String identity = io.citus.warp.schema.ReplicaIdentity.indexColumns(source, tables);
             if (!identity.isEmpty()) {
                 sinkOverrides = new LinkedHashMap<>(sinkOverrides);
-                sinkOverrides.put("replica.identity.index", identity);
+                sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX, identity);
             }
         }
         String secrets = settings.secretsFile();

@@ -39,7 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
         PgEndpoint target = settings.targetEndpoint();
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
         PrintWriter out = spec.commandLine().getOut();
-        try (StatusProbe probe = new StatusProbe(client, settings.bootstrapServers(), source, target, settings.names(),
+        try (StatusProbe probe = new StatusProbe(client, settings.kafka(), source, target, settings.names(),
                 settings.progressSchema(), Tables.resolve(settings, source))) {
             while (true) {
                 MigrationStatus status = probe.probe();

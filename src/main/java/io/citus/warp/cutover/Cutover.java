@@ -2,7 +2,7 @@ package io.citus.warp.cutover;
 
 import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.status.StatusProbe;
 import io.citus.warp.status.StatusView;
 import io.citus.warp.verify.Verification;

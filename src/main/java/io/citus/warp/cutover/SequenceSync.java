@@ -1,7 +1,7 @@
 package io.citus.warp.cutover;
 
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 
 import java.sql.Connection;
 import java.sql.SQLException;

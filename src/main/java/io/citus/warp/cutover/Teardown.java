@@ -8,7 +8,9 @@ import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.citus.warp.runtime.KafkaClients;
+import io.citus.warp.common.ProgressTables;
+import io.citus.warp.status.ProgressLocation;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 
@@ -42,9 +44,11 @@ public final class Teardown {
      * @throws FindingsException when other connectors use the slot and {@code deleteConnectors} is not set,
      *                           or when the slot is in use and no Connect cluster was named
      */
-    public static List<String> run(ConnectClient connect, String bootstrapServers, PgEndpoint source, PgEndpoint target,
+    public static List<String> run(ConnectClient connect, KafkaClients kafka, PgEndpoint source, PgEndpoint target,
                                    MigrationNames names, Options options) throws Exception {
         List<String> done = new ArrayList<>();
+        // Read before the sink is deleted: a hand-deployed sink may record its progress elsewhere than warp's default.
+        ProgressLocation progress = ProgressLocation.resolve(connect, names, options.progressSchema());
         if (connect != null) {
             List<String> others = otherConnectorsUsingSlot(connect, names);
             if (!others.isEmpty() && !options.deleteConnectors()) {
@@ -59,19 +63,19 @@ public final class Teardown {
             }
         }
         dropSlotAndPublication(source, names, connect != null, done);
-        if (bootstrapServers != null) {
-            deleteConsumerGroup(bootstrapServers, names, done);
+        if (kafka != null && kafka.known()) {
+            deleteConsumerGroup(kafka, names, done);
         }
         if (target != null) {
-            deleteProgress(target, options.progressSchema(), names, done);
+            deleteProgress(target, options.progressSchema(), progress, names, done);
         } else {
-            done.add("progress rows of stream " + names.stream() + " left on the target (no target given)");
+            done.add("progress rows of stream " + progress.stream() + " left on the target (no target given)");
         }
         if (options.deleteTopics()) {
-            if (bootstrapServers == null) {
+            if (kafka == null || !kafka.known()) {
                 throw new IllegalArgumentException("--delete-topics needs --bootstrap-servers");
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            try (Admin admin = kafka.admin(Map.of())) {
                 admin.deleteTopics(List.of(names.topic())).all().get(60, TimeUnit.SECONDS);
                 done.add("deleted topic " + names.topic());
             }
@@ -127,9 +131,9 @@ public final class Teardown {
         done.add("deleted connector " + name);
     }
 
-    private static void deleteConsumerGroup(String bootstrapServers, MigrationNames names, List<String> done)
+    private static void deleteConsumerGroup(KafkaClients kafka, MigrationNames names, List<String> done)
             throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = kafka.admin(Map.of())) {
             admin.deleteConsumerGroups(List.of(names.consumerGroup())).all().get(60, TimeUnit.SECONDS);
             done.add("deleted consumer group " + names.consumerGroup());
         } catch (ExecutionException e) {
@@ -144,14 +148,13 @@ public final class Teardown {
         }
     }
 
-    private static void deleteProgress(PgEndpoint target, String schema, MigrationNames names, List<String> done)
-            throws Exception {
+    private static void deleteProgress(PgEndpoint target, String schema, ProgressLocation progress, MigrationNames names,
+                                       List<String> done) throws Exception {
         try (Connection c = target.connect()) {
-            for (String table : List.of("sink_progress", "snapshot_progress")) {
-                String qualified = Sql.ident(schema) + "." + table;
-                if ("t".equals(Sql.one(c, "SELECT to_regclass(?) IS NOT NULL", qualified))) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE stream = ?")) {
-                        ps.setString(1, names.stream());
+            for (String table : ProgressTables.ALL) {
+                if ("t".equals(Sql.one(c, "SELECT to_regclass(?) IS NOT NULL", ProgressTables.qualified(progress.schema(), table)))) {
+                    try (PreparedStatement ps = c.prepareStatement(ProgressTables.deleteStream(progress.schema(), table))) {
+                        ps.setString(1, progress.stream());
                         ps.executeUpdate();
                     }
                 }
@@ -167,7 +170,7 @@ public final class Teardown {
                     }
                 }
             }
-            done.add("deleted the progress rows of stream " + names.stream() + " and of its base copy on the target");
+            done.add("deleted the progress rows of stream " + progress.stream() + " and of its base copy on the target");
         }
     }
 

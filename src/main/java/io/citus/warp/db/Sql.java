@@ -13,8 +13,9 @@ public final class Sql {
     private Sql() {
     }
 
+    /** The quoted identifier, as the sink quotes it (see {@link io.citus.warp.common.Identifiers}). */
     public static String ident(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
+        return io.citus.warp.common.Identifiers.quote(name);
     }
 
     public static String literal(String value) {

@@ -4,7 +4,7 @@ import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.runtime.ConnectRuntime;
 import io.citus.warp.schema.CatalogReader;
 import io.citus.warp.schema.CitusCatalog;

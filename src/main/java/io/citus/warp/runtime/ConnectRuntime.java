@@ -34,19 +34,20 @@ public final class ConnectRuntime implements AutoCloseable {
     public static final String SINK_CLASS = "io.citus.warp.sink.CitusSinkConnector";
 
     private final ConnectClient client;
-    private final String bootstrapServers;
+    private final KafkaClients kafka;
     private final KafkaBroker broker;
     private final ConnectWorkerProcess worker;
 
-    private ConnectRuntime(ConnectClient client, String bootstrapServers, KafkaBroker broker, ConnectWorkerProcess worker) {
+    private ConnectRuntime(ConnectClient client, KafkaClients kafka, KafkaBroker broker, ConnectWorkerProcess worker) {
         this.client = client;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.broker = broker;
         this.worker = worker;
     }
 
-    public static ConnectRuntime remote(String connectUrl, String bootstrapServers) {
-        return new ConnectRuntime(new ConnectClient(URI.create(connectUrl)), bootstrapServers, null, null);
+    /** @param kafka the cluster's bootstrap servers and client properties (--bootstrap-servers, --kafka-config) */
+    public static ConnectRuntime remote(String connectUrl, KafkaClients kafka) {
+        return new ConnectRuntime(new ConnectClient(URI.create(connectUrl)), kafka, null, null);
     }
 
     /** Starts Kafka in this JVM and a Connect worker in a child JVM. */
@@ -84,7 +85,7 @@ public final class ConnectRuntime implements AutoCloseable {
             }
             LOG.info("embedded Kafka {} and Connect {} (pid {}, log {}) up in {} ms", broker.bootstrapServers(),
                     worker.restUrl(), worker.pid(), worker.log(), (System.nanoTime() - t0) / 1_000_000);
-            return new ConnectRuntime(new ConnectClient(worker.restUrl()), broker.bootstrapServers(), broker, worker);
+            return new ConnectRuntime(new ConnectClient(worker.restUrl()), KafkaClients.of(broker.bootstrapServers()), broker, worker);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -123,7 +124,12 @@ public final class ConnectRuntime implements AutoCloseable {
 
     /** Kafka bootstrap servers, or null when not known (remote Connect without --bootstrap-servers). */
     public String bootstrapServers() {
-        return bootstrapServers;
+        return kafka.bootstrapServers();
+    }
+
+    /** warp's own Kafka clients for this cluster. */
+    public KafkaClients kafka() {
+        return kafka;
     }
 
     public boolean isEmbedded() {

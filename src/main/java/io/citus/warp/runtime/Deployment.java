@@ -3,7 +3,8 @@ package io.citus.warp.runtime;
 import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.SinkConfigKeys;
+import io.citus.warp.common.TableName;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,11 +93,11 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
 
     public Map<String, String> sinkConfig() {
         Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues()));
-        c.computeIfPresent("connection.url", (k, url) -> url + targetUrlParameters());
+        c.computeIfPresent(SinkConfigKeys.CONNECTION_URL, (k, url) -> url + targetUrlParameters());
         // Named explicitly so that warp status reads the very row the sink writes, whatever the sink's default.
-        c.put("progress.stream", names.stream());
-        if (!"warp".equals(progressSchema)) {
-            c.put("progress.schema", progressSchema);
+        c.put(SinkConfigKeys.PROGRESS_STREAM, names.stream());
+        if (!SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA.equals(progressSchema)) {
+            c.put(SinkConfigKeys.PROGRESS_SCHEMA, progressSchema);
         }
         c.putAll(sinkOverrides);
         return c;

@@ -1,7 +1,7 @@
 package io.citus.warp.schema;
 
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

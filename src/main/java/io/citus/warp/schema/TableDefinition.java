@@ -1,6 +1,6 @@
 package io.citus.warp.schema;
 
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 
 import java.util.List;
 

@@ -7,7 +7,7 @@ import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.status.MigrationStatus.ConnectorState;
 import io.citus.warp.status.MigrationStatus.SinkProgress;
 import io.citus.warp.status.MigrationStatus.SlotState;
@@ -15,6 +15,8 @@ import io.citus.warp.status.MigrationStatus.TableSnapshot;
 import io.citus.warp.status.MigrationStatus.TaskState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.citus.warp.runtime.KafkaClients;
+import io.citus.warp.common.ProgressTables;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,11 +40,10 @@ public final class StatusProbe implements AutoCloseable {
     private final String progressSchema;
     private final List<TableName> tables;
 
-    public StatusProbe(ConnectClient connect, String bootstrapServers, PgEndpoint source, PgEndpoint target,
+    public StatusProbe(ConnectClient connect, KafkaClients kafka, PgEndpoint source, PgEndpoint target,
                        MigrationNames names, String progressSchema, List<TableName> tables) {
         this.connect = connect;
-        this.admin = bootstrapServers == null ? null : Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = kafka == null || !kafka.known() ? null : kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
         this.source = source;
@@ -70,16 +71,19 @@ public final class StatusProbe implements AutoCloseable {
         SinkProgress sink = null;
         List<TableSnapshot> snapshot = new ArrayList<>();
         List<TableSnapshot> baseCopy = new ArrayList<>();
+        ProgressLocation at = location();
+        if (at.fromDeployedSink() && !at.stream().equals(names.stream())) {
+            notes.add("the sink records its progress as stream " + at.stream() + " (its progress.stream or connector name)");
+        }
         try (Connection t = target.connect()) {
             for (BaseCopyProgress.TableProgress p : new BaseCopyProgress(progressSchema).read(t, names.slot())) {
                 baseCopy.add(new TableSnapshot(p.table(), p.rowsCopied(), p.estimatedRows(), p.completed()));
             }
-            boolean hasTables = Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", Sql.ident(progressSchema) + ".sink_progress").equals("t");
-            if (hasTables) {
-                sink = sinkProgress(t);
-                for (String[] r : Sql.rows(t, "SELECT table_name, rows_applied, completed FROM " + Sql.ident(progressSchema)
-                        + ".snapshot_progress WHERE stream = ? ORDER BY table_name", names.stream())) {
-                    snapshot.add(new TableSnapshot(r[0], Long.parseLong(r[1]), -1, "t".equals(r[2])));
+            if (hasProgressTables(t, at)) {
+                sink = sinkProgress(t, at);
+                for (String[] r : Sql.rows(t, ProgressTables.snapshotQuery(at.schema()), at.stream())) {
+                    // The sink records target tables; status names (and estimates) the source table they come from.
+                    snapshot.add(new TableSnapshot(at.sourceOf(r[0]).toString(), Long.parseLong(r[1]), -1, "t".equals(r[2])));
                 }
             }
         }
@@ -89,7 +93,7 @@ public final class StatusProbe implements AutoCloseable {
             List<TableSnapshot> withEstimates = new ArrayList<>();
             for (TableSnapshot ts : snapshot) {
                 String est = Sql.one(s, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)",
-                        TableName.parse(ts.table()).quoted());
+                        TableName.ofStored(ts.table()).quoted());
                 withEstimates.add(new TableSnapshot(ts.table(), ts.rowsApplied(), est == null ? -1 : Long.parseLong(est), ts.completed()));
             }
             snapshot = withEstimates;
@@ -194,7 +198,7 @@ public final class StatusProbe implements AutoCloseable {
             List<String> ignored = new ArrayList<>();
             SinkProgress sink;
             try (Connection t = target.connect()) {
-                sink = sinkProgress(t);
+                sink = sinkProgress(t, location());
             }
             long[] offsets = kafkaOffsets(sink, ignored);
             if (offsets != null && offsets[1] >= offsets[0]) {
@@ -205,7 +209,7 @@ public final class StatusProbe implements AutoCloseable {
         }
         SinkProgress sink;
         try (Connection t = target.connect()) {
-            sink = sinkProgress(t);
+            sink = sinkProgress(t, location());
         }
         if (sink != null && sink.sourceTxid() != null && pending.lastXid().equals(Long.toString(sink.sourceTxid()))) {
             return "the last captured transaction before " + lsn + " (xid " + pending.lastXid() + ") is applied";
@@ -213,13 +217,20 @@ public final class StatusProbe implements AutoCloseable {
         return null;
     }
 
-    private SinkProgress sinkProgress(Connection t) throws SQLException {
-        if (!"t".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", Sql.ident(progressSchema) + ".sink_progress"))) {
+    /** Where the sink records its progress: the deployed sink's config when Connect is known, else warp's defaults. */
+    private ProgressLocation location() {
+        return ProgressLocation.resolve(connect, names, progressSchema);
+    }
+
+    private static boolean hasProgressTables(Connection t, ProgressLocation at) throws SQLException {
+        return "t".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", ProgressTables.qualified(at.schema(), ProgressTables.SINK_PROGRESS)));
+    }
+
+    private SinkProgress sinkProgress(Connection t, ProgressLocation at) throws SQLException {
+        if (!hasProgressTables(t, at)) {
             return null;
         }
-        List<String[]> rows = Sql.rows(t, "SELECT kafka_offset, commit_lsn::text, source_txid, source_commit_time::text,"
-                + " extract(epoch FROM clock_timestamp() - source_commit_time), transactions, changes, snapshot_rows"
-                + " FROM " + Sql.ident(progressSchema) + ".sink_progress WHERE stream = ?", names.stream());
+        List<String[]> rows = Sql.rows(t, ProgressTables.statusQuery(at.schema()), at.stream());
         if (rows.isEmpty()) {
             return null;
         }

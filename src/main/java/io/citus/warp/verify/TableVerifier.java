@@ -1,7 +1,7 @@
 package io.citus.warp.verify;
 
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.schema.CatalogReader;
 import io.citus.warp.schema.TableDefinition;
 

@@ -1,7 +1,7 @@
 package io.citus.warp.verify;
 
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.verify.TableVerifier.TableResult;
 
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.basecopy.TableCopy;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

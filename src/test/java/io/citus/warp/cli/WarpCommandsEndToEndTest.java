@@ -4,7 +4,7 @@ import static io.citus.warp.cli.WarpRun.args;
 import static io.citus.warp.cli.WarpRun.warp;
 
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.schema.CatalogReader;
 import io.citus.warp.schema.TableDefinition;
 import io.citus.warp.testing.EndToEnd;

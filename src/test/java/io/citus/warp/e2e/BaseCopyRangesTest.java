@@ -5,7 +5,7 @@ import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TableDigest;

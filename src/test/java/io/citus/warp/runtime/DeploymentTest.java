@@ -2,7 +2,7 @@ package io.citus.warp.runtime;
 
 import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

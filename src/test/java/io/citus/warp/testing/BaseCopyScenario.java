@@ -5,7 +5,7 @@ import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.workload.TpcbWorkload;
 import org.slf4j.Logger;

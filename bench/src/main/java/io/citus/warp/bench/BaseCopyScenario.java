@@ -5,7 +5,7 @@ import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.bench.BenchResults.Better;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.TableName;
+import io.citus.warp.common.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

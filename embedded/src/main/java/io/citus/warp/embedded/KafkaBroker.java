@@ -27,27 +27,46 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
     private final Path logDir;
 
-    private KafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+    private KafkaBroker(KafkaRaftServer server, String bootstrapServers, String saslBootstrapServers, Path logDir) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
         this.logDir = logDir;
     }
 
     public static KafkaBroker start(Path workDir) {
+        return start(workDir, Map.of());
+    }
+
+    /**
+     * A broker with, besides its PLAINTEXT listener, a SASL_PLAINTEXT listener that accepts mechanism PLAIN for
+     * {@code saslUsers} (user name to password), as a secured production cluster would; none when the map is empty.
+     */
+    public static KafkaBroker start(Path workDir, Map<String, String> saslUsers) {
         try {
             Path logDir = Files.createDirectories(workDir.resolve("kafka-logs"));
             int brokerPort = Ports.free();
             int controllerPort = Ports.free();
+            int saslPort = saslUsers.isEmpty() ? -1 : Ports.free();
+            String sasl = saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
             Map<String, Object> props = new HashMap<>();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
             props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort + sasl);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
             props.put("controller.listener.names", "CONTROLLER");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                    + (saslUsers.isEmpty() ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT"));
+            if (!saslUsers.isEmpty()) {
+                StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+                saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+            }
             props.put("inter.broker.listener.name", "PLAINTEXT");
             props.put("log.dirs", logDir.toString());
             props.put("metadata.log.dir", logDir.toString());
@@ -72,7 +91,8 @@ public final class KafkaBroker implements AutoCloseable {
 
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            KafkaBroker broker = new KafkaBroker(server, "127.0.0.1:" + brokerPort, logDir);
+            KafkaBroker broker = new KafkaBroker(server, "127.0.0.1:" + brokerPort,
+                    saslUsers.isEmpty() ? null : "127.0.0.1:" + saslPort, logDir);
             broker.awaitReady();
             return broker;
         } catch (IOException e) {
@@ -90,6 +110,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The SASL_PLAINTEXT (PLAIN) listener, or null when started without SASL users. */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
     }
 
     public Path logDir() {

@@ -1,6 +1,7 @@
 package io.citus.warp.sink;
 
-import io.citus.warp.sink.target.TableMapping;
+import io.citus.warp.common.SinkConfigKeys;
+import io.citus.warp.common.TableMapping;
 import io.citus.warp.sink.txn.TransactionBoundaries;
 import io.citus.warp.sink.value.PgText;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -15,30 +16,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The Citus sink's settings. */
+/** The Citus sink's settings; the keys warp renders and reads back are shared through {@link SinkConfigKeys}. */
 public final class CitusSinkConfig extends AbstractConfig {
-    public static final String CONNECTION_URL = "connection.url";
-    public static final String CONNECTION_USER = "connection.user";
-    public static final String CONNECTION_PASSWORD = "connection.password";
+    public static final String CONNECTION_URL = SinkConfigKeys.CONNECTION_URL;
+    public static final String CONNECTION_USER = SinkConfigKeys.CONNECTION_USER;
+    public static final String CONNECTION_PASSWORD = SinkConfigKeys.CONNECTION_PASSWORD;
     public static final String TRANSACTION_BOUNDARIES = "transaction.boundaries";
     public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
     public static final String TIMETZ_AS_UTC = "timetz.accept.utc";
     public static final String KEYLESS_TABLES = "keyless.tables";
-    public static final String REPLICA_IDENTITY_INDEX = "replica.identity.index";
-    public static final String SCHEMA_MAPPING = "schema.mapping";
-    public static final String TABLE_MAPPING = "table.mapping";
+    public static final String REPLICA_IDENTITY_INDEX = SinkConfigKeys.REPLICA_IDENTITY_INDEX;
+    public static final String SCHEMA_MAPPING = SinkConfigKeys.SCHEMA_MAPPING;
+    public static final String TABLE_MAPPING = SinkConfigKeys.TABLE_MAPPING;
     public static final String GROUP_MAX_CHANGES = "apply.group.max.changes";
     public static final String TRANSACTION_BUFFER_CHANGES = "apply.transaction.buffer.changes";
-    public static final String PROGRESS_SCHEMA = "progress.schema";
-    public static final String PROGRESS_STREAM = "progress.stream";
+    public static final String PROGRESS_SCHEMA = SinkConfigKeys.PROGRESS_SCHEMA;
+    public static final String PROGRESS_STREAM = SinkConfigKeys.PROGRESS_STREAM;
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
     public static final String SUMMARY_INTERVAL_MS = "log.summary.interval.ms";
-    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS;
     /** Prefix of further Kafka Admin client settings (security) for the position check. */
-    public static final String KAFKA_ADMIN_PREFIX = "kafka.admin.";
+    public static final String KAFKA_ADMIN_PREFIX = SinkConfigKeys.KAFKA_ADMIN_PREFIX;
     public static final String SNAPSHOT_NONEMPTY_TARGET = "snapshot.nonempty.target";
-    public static final String BASE_COPY_SLOT = "base.copy.slot";
+    public static final String BASE_COPY_SLOT = SinkConfigKeys.BASE_COPY_SLOT;
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String STREAM_GROUP = "Stream";
@@ -102,7 +103,7 @@ public final class CitusSinkConfig extends AbstractConfig {
                             + "END and commits with it, so memory stays bounded whatever the transaction's size (markers "
                             + "mode only; see docs/guarantees.md).",
                     APPLY_GROUP, 4, Width.SHORT, "Transaction buffer")
-            .define(PROGRESS_SCHEMA, Type.STRING, "warp", new ConfigDef.NonEmptyString(), Importance.LOW,
+            .define(PROGRESS_SCHEMA, Type.STRING, SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA, new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Target schema of the sink's progress tables (sink_progress, snapshot_progress).",
                     APPLY_GROUP, 2, Width.SHORT, "Progress schema")
             .define(PROGRESS_STREAM, Type.STRING, "", Importance.LOW,
@@ -173,24 +174,24 @@ public final class CitusSinkConfig extends AbstractConfig {
     }
 
     /** replica.identity.index as table to the index's columns. */
-    public java.util.Map<io.citus.warp.sink.event.TableId, java.util.List<String>> replicaIdentityIndexes() {
-        java.util.Map<io.citus.warp.sink.event.TableId, java.util.List<String>> tables = new java.util.HashMap<>();
+    public java.util.Map<io.citus.warp.common.TableName, java.util.List<String>> replicaIdentityIndexes() {
+        java.util.Map<io.citus.warp.common.TableName, java.util.List<String>> tables = new java.util.HashMap<>();
         for (String entry : getList(REPLICA_IDENTITY_INDEX)) {
             int colon = entry.lastIndexOf(':');
             if (colon <= 0 || colon == entry.length() - 1) {
                 throw new org.apache.kafka.common.config.ConfigException(REPLICA_IDENTITY_INDEX, entry,
                         "expected schema.table:col1+col2");
             }
-            tables.put(io.citus.warp.sink.event.TableId.parse(entry.substring(0, colon).trim()),
+            tables.put(io.citus.warp.common.TableName.parse(entry.substring(0, colon).trim()),
                     java.util.List.of(entry.substring(colon + 1).trim().split("\\+")));
         }
         return tables;
     }
 
-    public java.util.Set<io.citus.warp.sink.event.TableId> keylessTables() {
-        java.util.Set<io.citus.warp.sink.event.TableId> tables = new java.util.HashSet<>();
+    public java.util.Set<io.citus.warp.common.TableName> keylessTables() {
+        java.util.Set<io.citus.warp.common.TableName> tables = new java.util.HashSet<>();
         for (String t : getList(KEYLESS_TABLES)) {
-            tables.add(io.citus.warp.sink.event.TableId.parse(t.trim()));
+            tables.add(io.citus.warp.common.TableName.parse(t.trim()));
         }
         return tables;
     }
@@ -209,8 +210,7 @@ public final class CitusSinkConfig extends AbstractConfig {
 
     /** The stream's name in the progress tables. */
     public String stream(String connectorName) {
-        String s = getString(PROGRESS_STREAM);
-        return s == null || s.isBlank() ? connectorName : s;
+        return SinkConfigKeys.stream(getString(PROGRESS_STREAM), connectorName);
     }
 
     public int transactionBufferChanges() {

@@ -4,7 +4,7 @@ import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.Op;
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.target.TargetColumn;
 import io.citus.warp.sink.target.TargetTable;
 import org.apache.kafka.connect.data.Struct;
@@ -54,7 +54,7 @@ final class ChangeWriter {
 
     /** The net effect of {@code events} (in source order), one batch per table and statement shape. */
     void writeNetted(Iterable<ChangeEvent> events) throws SQLException {
-        Map<TableId, TableChanges> tables = new LinkedHashMap<>();
+        Map<TableName, TableChanges> tables = new LinkedHashMap<>();
         for (ChangeEvent event : events) {
             TargetTable table = session.table(event);
             tables.computeIfAbsent(table.id(), id -> new TableChanges(table, event.keyColumns())).add(event, encoder);

@@ -22,29 +22,29 @@ import java.util.Set;
 public final class RowEncoder {
     private final PgText text;
     /** The last row schema per table found to carry every target column. */
-    private final java.util.Map<io.citus.warp.sink.event.TableId, org.apache.kafka.connect.data.Schema> checkedSchemas =
+    private final java.util.Map<io.citus.warp.common.TableName, org.apache.kafka.connect.data.Schema> checkedSchemas =
             new java.util.HashMap<>();
 
     /** Source tables without a primary key that the user allowed (keyless.tables). */
-    private final Set<io.citus.warp.sink.event.TableId> keylessAllowed;
+    private final Set<io.citus.warp.common.TableName> keylessAllowed;
 
     public RowEncoder(PgText text) {
         this(text, Set.of());
     }
 
-    public RowEncoder(PgText text, Set<io.citus.warp.sink.event.TableId> keylessAllowed) {
+    public RowEncoder(PgText text, Set<io.citus.warp.common.TableName> keylessAllowed) {
         this(text, keylessAllowed, java.util.Map.of());
     }
 
     /** @param identityIndexes tables with REPLICA IDENTITY USING INDEX, with the index's columns (replica.identity.index) */
-    public RowEncoder(PgText text, Set<io.citus.warp.sink.event.TableId> keylessAllowed,
-                      java.util.Map<io.citus.warp.sink.event.TableId, List<String>> identityIndexes) {
+    public RowEncoder(PgText text, Set<io.citus.warp.common.TableName> keylessAllowed,
+                      java.util.Map<io.citus.warp.common.TableName, List<String>> identityIndexes) {
         this.text = text;
         this.keylessAllowed = Set.copyOf(keylessAllowed);
         this.identityIndexes = java.util.Map.copyOf(identityIndexes);
     }
 
-    private final java.util.Map<io.citus.warp.sink.event.TableId, List<String>> identityIndexes;
+    private final java.util.Map<io.citus.warp.common.TableName, List<String>> identityIndexes;
 
     /** The replica identity index columns of the event's source table, or null when it is identified by its key. */
     public List<String> identityIndex(ChangeEvent event) {

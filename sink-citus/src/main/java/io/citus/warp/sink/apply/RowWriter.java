@@ -1,6 +1,6 @@
 package io.citus.warp.sink.apply;
 
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.target.TargetTable;
 import io.citus.warp.sink.value.CopyText;
 import org.postgresql.PGConnection;
@@ -32,9 +32,9 @@ final class RowWriter implements TableWrites {
 
     private final Connection connection;
     private final StatementCache statements;
-    private final Set<TableId> allShardDeletesLogged;
+    private final Set<TableName> allShardDeletesLogged;
 
-    RowWriter(Connection connection, StatementCache statements, Set<TableId> allShardDeletesLogged) {
+    RowWriter(Connection connection, StatementCache statements, Set<TableName> allShardDeletesLogged) {
         this.connection = connection;
         this.statements = statements;
         this.allShardDeletesLogged = allShardDeletesLogged;
@@ -281,7 +281,7 @@ final class RowWriter implements TableWrites {
         }
     }
 
-    static Set<TableId> newLogOnceSet() {
+    static Set<TableName> newLogOnceSet() {
         return new HashSet<>();
     }
 }

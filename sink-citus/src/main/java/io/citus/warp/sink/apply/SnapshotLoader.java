@@ -6,7 +6,7 @@ import io.citus.warp.sink.errors.FailureAdvice;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Lsn;
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.progress.ProgressStore;
 import io.citus.warp.sink.target.TargetTable;
 import org.slf4j.Logger;
@@ -94,7 +94,7 @@ public final class SnapshotLoader {
         loading = null;
         Connection c = session.connection();
         RowWriter writer = session.writer();
-        Map<TableId, List<ChangeEvent>> byTable = new LinkedHashMap<>();
+        Map<TableName, List<ChangeEvent>> byTable = new LinkedHashMap<>();
         for (ChangeEvent row : rows) {
             byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row);
         }
@@ -167,7 +167,7 @@ public final class SnapshotLoader {
 
     private static boolean hasRows(Connection c, TargetTable table) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + io.citus.warp.sink.sql.Identifiers.qualified(table.id()) + ")")) {
+             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + io.citus.warp.common.Identifiers.qualified(table.id()) + ")")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -178,7 +178,7 @@ public final class SnapshotLoader {
      * got no row in this one are empty on the source now; empty them on the target too.
      */
     private void emptyTablesLeftOut(Connection c, RowWriter writer, long snapshotLsn) throws SQLException {
-        for (TableId id : progress.tablesSnapshottedBefore(c, snapshotLsn)) {
+        for (TableName id : progress.tablesSnapshottedBefore(c, snapshotLsn)) {
             Optional<TargetTable> table = session.existingTable(id);
             if (table.isEmpty()) {
                 continue;

@@ -7,8 +7,8 @@ import io.citus.warp.sink.target.TargetTable;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import static io.citus.warp.sink.sql.Identifiers.qualified;
-import static io.citus.warp.sink.sql.Identifiers.quote;
+import static io.citus.warp.common.Identifiers.qualified;
+import static io.citus.warp.common.Identifiers.quote;
 
 /**
  * The SQL the sink runs, built from quoted identifiers only; every value is a bind parameter (or

@@ -3,9 +3,9 @@ package io.citus.warp.sink.apply;
 import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
 import io.citus.warp.sink.event.ChangeEvent;
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.target.TableCatalog;
-import io.citus.warp.sink.target.TableMapping;
+import io.citus.warp.common.TableMapping;
 import io.citus.warp.sink.target.TargetTable;
 
 import java.sql.Connection;
@@ -24,7 +24,7 @@ public final class TargetSession implements AutoCloseable {
     private final Properties properties;
     private final TableMapping mapping;
     private final TableCatalog catalog = new TableCatalog();
-    private final Set<TableId> allShardDeletesLogged = RowWriter.newLogOnceSet();
+    private final Set<TableName> allShardDeletesLogged = RowWriter.newLogOnceSet();
 
     private Connection connection;
     private StatementCache statements;
@@ -97,22 +97,22 @@ public final class TargetSession implements AutoCloseable {
 
     /** The target table receiving {@code event}'s changes; a missing table is a permanent error. */
     public TargetTable table(ChangeEvent event) throws SQLException {
-        TableId target = mapping.target(event.table());
+        TableName target = mapping.target(event.table());
         return catalog.find(connection(), target).orElseThrow(() -> new ApplyException(ErrorKind.PERMANENT,
                 event.describe() + ": target table " + target + " does not exist. Create it (warp schema copies the "
                         + "source's schema and distributes it), then restart the sink task; it resumes at this transaction.",
                 null));
     }
 
-    public TargetTable table(TableId source) throws SQLException {
-        TableId target = mapping.target(source);
+    public TargetTable table(TableName source) throws SQLException {
+        TableName target = mapping.target(source);
         return catalog.find(connection(), target).orElseThrow(() -> new ApplyException(ErrorKind.PERMANENT,
                 "target table " + target + " (for source table " + source + ") does not exist. Create it (warp schema), "
                         + "then restart the sink task.", null));
     }
 
     /** A target table by its target name, if it exists. */
-    public java.util.Optional<TargetTable> existingTable(TableId target) throws SQLException {
+    public java.util.Optional<TargetTable> existingTable(TableName target) throws SQLException {
         return catalog.find(connection(), target);
     }
 

@@ -1,5 +1,6 @@
 package io.citus.warp.sink.event;
 
+import io.citus.warp.common.TableName;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
@@ -17,7 +18,7 @@ import java.util.List;
  * @param snapshot    Debezium's {@code source.snapshot} ("true", "first", "last", ..., or "false")
  * @param txId        the source transaction id for streamed changes, -1 for snapshot reads
  */
-public record ChangeEvent(KafkaPosition kafka, Op op, TableId table, List<String> keyColumns, Schema rowSchema,
+public record ChangeEvent(KafkaPosition kafka, Op op, TableName table, List<String> keyColumns, Schema rowSchema,
                           Struct before, Struct after, SourcePosition source, String snapshot, long txId,
                           long totalOrder) implements StreamElement {
 

@@ -1,5 +1,6 @@
 package io.citus.warp.sink.event;
 
+import io.citus.warp.common.TableName;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -133,7 +134,7 @@ public final class ChangeEventDecoder {
                 longField(source, "txId", -1),
                 longField(source, "ts_ms", -1));
         String snapshot = source.schema().field("snapshot") == null ? "false" : String.valueOf(source.get("snapshot"));
-        return new ChangeEvent(kafka, op, new TableId(schema, table), List.copyOf(keyColumns), rowSchema, before, after,
+        return new ChangeEvent(kafka, op, new TableName(schema, table), List.copyOf(keyColumns), rowSchema, before, after,
                 position, snapshot, txId, totalOrder);
     }
 

@@ -1,7 +1,7 @@
 package io.citus.warp.sink.progress;
 
 import io.citus.warp.sink.event.Lsn;
-import io.citus.warp.sink.sql.Identifiers;
+import io.citus.warp.common.ProgressTables;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,9 +30,8 @@ public final class BaseCopyGate {
     private final String slot;
 
     public BaseCopyGate(String progressSchema, String slot) {
-        String schema = Identifiers.quote(progressSchema);
-        this.table = schema + ".base_copy";
-        this.ranges = schema + ".base_copy_progress";
+        this.table = ProgressTables.qualified(progressSchema, ProgressTables.BASE_COPY);
+        this.ranges = ProgressTables.qualified(progressSchema, ProgressTables.BASE_COPY_RANGES);
         this.slot = slot;
     }
 

@@ -2,8 +2,9 @@ package io.citus.warp.sink.progress;
 
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Lsn;
-import io.citus.warp.sink.event.TableId;
-import io.citus.warp.sink.sql.Identifiers;
+import io.citus.warp.common.TableName;
+import io.citus.warp.common.Identifiers;
+import io.citus.warp.common.ProgressTables;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,12 +22,14 @@ import java.util.Optional;
  */
 public final class ProgressStore {
     private final String schema;
+    private final String schemaName;
     private final String stream;
     /** The ID of the topic being read, recorded with every position write; null when unknown. */
     private volatile String topicId;
 
     public ProgressStore(String schema, String stream) {
         this.schema = Identifiers.quote(schema);
+        this.schemaName = schema;
         this.stream = stream;
     }
 
@@ -59,34 +62,14 @@ public final class ProgressStore {
      */
     public void ensureTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-            s.execute("CREATE TABLE IF NOT EXISTS " + schema + ".sink_progress ("
-                    + " stream text PRIMARY KEY,"
-                    + " kafka_topic text NOT NULL,"
-                    + " kafka_partition int NOT NULL,"
-                    + " kafka_offset bigint NOT NULL,"
-                    + " commit_lsn pg_lsn,"
-                    + " source_txid bigint,"
-                    + " source_commit_time timestamptz,"
-                    + " applied_at timestamptz NOT NULL,"
-                    + " transactions bigint NOT NULL DEFAULT 0,"
-                    + " changes bigint NOT NULL DEFAULT 0,"
-                    + " snapshot_rows bigint NOT NULL DEFAULT 0)");
-            s.execute("CREATE TABLE IF NOT EXISTS " + schema + ".snapshot_progress ("
-                    + " stream text NOT NULL,"
-                    + " table_name text NOT NULL,"
-                    + " snapshot_lsn pg_lsn NOT NULL,"
-                    + " rows_applied bigint NOT NULL,"
-                    + " completed boolean NOT NULL DEFAULT false,"
-                    + " started_at timestamptz NOT NULL,"
-                    + " updated_at timestamptz NOT NULL,"
-                    + " PRIMARY KEY (stream, table_name))");
-            s.execute("ALTER TABLE " + schema + ".sink_progress ADD COLUMN IF NOT EXISTS kafka_topic_id text");
+            for (String ddl : ProgressTables.ddl(schemaName)) {
+                s.execute(ddl);
+            }
         }
         c.commit();
         if (isCitus(c)) {
-            for (String table : List.of("sink_progress", "snapshot_progress")) {
-                makeReferenceTable(c, schema + "." + table);
+            for (String table : ProgressTables.ALL) {
+                makeReferenceTable(c, ProgressTables.qualified(schemaName, table));
             }
         }
     }
@@ -186,7 +169,7 @@ public final class ProgressStore {
     }
 
     /** The snapshot LSN recorded for a target table, or -1. */
-    public long snapshotLsn(Connection c, TableId table) throws SQLException {
+    public long snapshotLsn(Connection c, TableName table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT (snapshot_lsn - '0/0'::pg_lsn)::bigint FROM " + schema
                 + ".snapshot_progress WHERE stream = ? AND table_name = ?")) {
             ps.setString(1, stream);
@@ -198,7 +181,7 @@ public final class ProgressStore {
     }
 
     /** Adds loaded snapshot rows to a table's count; a new snapshot LSN starts the count again. */
-    public void recordSnapshotRows(Connection c, TableId table, long snapshotLsn, long rows, boolean completed)
+    public void recordSnapshotRows(Connection c, TableName table, long snapshotLsn, long rows, boolean completed)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".snapshot_progress AS p"
                 + " (stream, table_name, snapshot_lsn, rows_applied, completed, started_at, updated_at)"
@@ -222,15 +205,15 @@ public final class ProgressStore {
      * Tables of this stream whose recorded snapshot is older than {@code snapshotLsn}: a new snapshot that
      * ended without sending them a row (they are empty on the source now) must still replace their contents.
      */
-    public List<TableId> tablesSnapshottedBefore(Connection c, long snapshotLsn) throws SQLException {
-        List<TableId> tables = new ArrayList<>();
+    public List<TableName> tablesSnapshottedBefore(Connection c, long snapshotLsn) throws SQLException {
+        List<TableName> tables = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM " + schema
                 + ".snapshot_progress WHERE stream = ? AND snapshot_lsn < ?::pg_lsn ORDER BY table_name")) {
             ps.setString(1, stream);
             ps.setString(2, Lsn.format(snapshotLsn));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    tables.add(TableId.parse(rs.getString(1)));
+                    tables.add(TableName.ofStored(rs.getString(1)));
                 }
             }
         }

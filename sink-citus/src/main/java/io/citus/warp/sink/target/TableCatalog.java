@@ -1,7 +1,7 @@
 package io.citus.warp.sink.target;
 
-import io.citus.warp.sink.event.TableId;
-import io.citus.warp.sink.sql.Identifiers;
+import io.citus.warp.common.TableName;
+import io.citus.warp.common.Identifiers;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,7 +48,7 @@ public final class TableCatalog {
             SELECT p.partmethod, CASE WHEN p.partmethod = 'h' THEN column_to_column_name(p.logicalrelid, p.partkey) END, p.repmodel
               FROM pg_dist_partition p WHERE p.logicalrelid = ?::regclass""";
 
-    private final Map<TableId, TargetTable> cache = new HashMap<>();
+    private final Map<TableName, TargetTable> cache = new HashMap<>();
     private Boolean citus;
 
     public void invalidate() {
@@ -68,7 +68,7 @@ public final class TableCatalog {
     }
 
     /** The target table, or empty when it does not exist. */
-    public Optional<TargetTable> find(Connection connection, TableId id) throws SQLException {
+    public Optional<TargetTable> find(Connection connection, TableName id) throws SQLException {
         TargetTable cached = cache.get(id);
         if (cached != null) {
             return Optional.of(cached);

@@ -1,6 +1,6 @@
 package io.citus.warp.sink.target;
 
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Map;
  * @param primaryKey         the target's primary-key columns (the ON CONFLICT target)
  * @param distributionColumn the Citus distribution column, or null
  */
-public record TargetTable(TableId id, Map<String, TargetColumn> columns, List<String> primaryKey,
+public record TargetTable(TableName id, Map<String, TargetColumn> columns, List<String> primaryKey,
                           Distribution distribution, String distributionColumn) {
 
     public TargetTable {

@@ -1,7 +1,7 @@
 package io.citus.warp.sink.apply;
 
-import io.citus.warp.sink.event.TableId;
-import io.citus.warp.sink.sql.Identifiers;
+import io.citus.warp.common.TableName;
+import io.citus.warp.common.Identifiers;
 import io.citus.warp.sink.target.Distribution;
 import io.citus.warp.sink.target.TargetColumn;
 import io.citus.warp.sink.target.TargetTable;
@@ -23,7 +23,7 @@ class SqlTextTest {
         assertEquals("\"order\"", Identifiers.quote("order"));
         assertEquals("\"Mixed Case\"", Identifiers.quote("Mixed Case"));
         assertEquals("\"a\"\"b\"", Identifiers.quote("a\"b"));
-        assertEquals("\"My Schema\".\"select\"", Identifiers.qualified(new TableId("My Schema", "select")));
+        assertEquals("\"My Schema\".\"select\"", Identifiers.qualified(new TableName("My Schema", "select")));
         assertThrows(IllegalArgumentException.class, () -> Identifiers.quote(""));
         assertThrows(IllegalArgumentException.class, () -> Identifiers.quote("a\0b"));
     }
@@ -76,6 +76,6 @@ class SqlTextTest {
         for (TargetColumn c : columns) {
             map.put(c.name(), c);
         }
-        return new TargetTable(new TableId("public", "orders"), map, pk, distribution, distributionColumn);
+        return new TargetTable(new TableName("public", "orders"), map, pk, distribution, distributionColumn);
     }
 }

@@ -5,7 +5,7 @@ import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Op;
 import io.citus.warp.sink.event.SourcePosition;
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.target.Distribution;
 import io.citus.warp.sink.target.TargetColumn;
 import io.citus.warp.sink.target.TargetTable;
@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("unit")
 class TableChangesTest {
     private static final String PLACEHOLDER = PgText.DEFAULT_UNAVAILABLE_PLACEHOLDER;
-    private static final TableId T = new TableId("public", "t");
+    private static final TableName T = new TableName("public", "t");
     private static final Schema ROW = SchemaBuilder.struct()
             .field("id", Schema.INT64_SCHEMA)
             .field("tenant", Schema.OPTIONAL_STRING_SCHEMA)

@@ -1,5 +1,6 @@
 package io.citus.warp.sink.event;
 
+import io.citus.warp.common.TableName;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -51,7 +52,7 @@ class ChangeEventDecoderTest {
         ChangeEvent event = assertInstanceOf(ChangeEvent.class, decoder.decode(record(KEY, new Struct(KEY).put("tenant_id", 7).put("id", 42L),
                 envelope, 15)));
         assertEquals(Op.UPDATE, event.op());
-        assertEquals(new TableId("public", "orders"), event.table());
+        assertEquals(new TableName("public", "orders"), event.table());
         assertEquals(List.of("tenant_id", "id"), event.keyColumns());
         assertEquals("moved", event.after().getString("note"));
         assertEquals(null, event.before());

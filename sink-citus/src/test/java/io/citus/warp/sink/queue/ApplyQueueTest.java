@@ -4,7 +4,7 @@ import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Op;
 import io.citus.warp.sink.event.SourcePosition;
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.txn.PositionAdvance;
 import io.citus.warp.sink.txn.Rewind;
 import io.citus.warp.sink.txn.SnapshotRow;
@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which units the queue applies together, which it skips, and what it keeps after a failure. */
 @Tag("unit")
 class ApplyQueueTest {
-    private static final TableId ORDERS = new TableId("public", "orders");
-    private static final TableId ITEMS = new TableId("public", "items");
+    private static final TableName ORDERS = new TableName("public", "orders");
+    private static final TableName ITEMS = new TableName("public", "items");
 
     /** Records what the queue asks of the target; can be told to fail the next call. */
     private static final class RecordingTarget implements ApplyTarget {
@@ -226,7 +226,7 @@ class ApplyQueueTest {
         return events;
     }
 
-    private SnapshotRow row(TableId table, long snapshotLsn) {
+    private SnapshotRow row(TableName table, long snapshotLsn) {
         return new SnapshotRow(new ChangeEvent(pos(), Op.READ, table, List.of("id"), null, null, null,
                 new SourcePosition(snapshotLsn, -1, -1, 0), "true", -1, 0));
     }

@@ -5,7 +5,7 @@ import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Op;
 import io.citus.warp.sink.event.PositionOnly;
 import io.citus.warp.sink.event.SourcePosition;
-import io.citus.warp.sink.event.TableId;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.event.LogicalMessage;
 import io.citus.warp.sink.event.StreamElement;
 import io.citus.warp.sink.event.TransactionMarker;
@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** How the ordered change stream, including Debezium's re-sends after a restart, becomes whole transactions. */
 @Tag("unit")
 class TransactionAssemblerTest {
-    private static final TableId ORDERS = new TableId("public", "orders");
-    private static final TableId CUSTOMERS = new TableId("public", "customers");
+    private static final TableName ORDERS = new TableName("public", "orders");
+    private static final TableName CUSTOMERS = new TableName("public", "customers");
     private long offset;
 
     @Test
@@ -313,13 +313,13 @@ class TransactionAssemblerTest {
 
     private static final Schema ROW = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
 
-    private ChangeEvent insert(long txId, TableId table, long lsn, long id) {
+    private ChangeEvent insert(long txId, TableName table, long lsn, long id) {
         Struct after = new Struct(ROW).put("id", id);
         return new ChangeEvent(next(), Op.CREATE, table, List.of("id"), ROW, null, after,
                 new SourcePosition(lsn, 10, txId, 1000), null, txId, 0);
     }
 
-    private ChangeEvent change(long txId, TableId table, long lsn, long id, long previousCommit) {
+    private ChangeEvent change(long txId, TableName table, long lsn, long id, long previousCommit) {
         Struct after = new Struct(ROW).put("id", id);
         return new ChangeEvent(next(), Op.CREATE, table, List.of("id"), ROW, null, after,
                 new SourcePosition(lsn, previousCommit, txId, 1000), null, -1, 0);
@@ -355,16 +355,16 @@ class TransactionAssemblerTest {
         return new TransactionMarker(next(), false, txId, commitLsn, count, 1000);
     }
 
-    private ChangeEvent change(long txId, Op op, TableId table, long lsn) {
+    private ChangeEvent change(long txId, Op op, TableName table, long lsn) {
         return change(txId, op, table, lsn, 10);
     }
 
-    private ChangeEvent change(long txId, Op op, TableId table, long lsn, long previousCommit) {
+    private ChangeEvent change(long txId, Op op, TableName table, long lsn, long previousCommit) {
         return new ChangeEvent(next(), op, table, List.of("id"), null, null, null,
                 new SourcePosition(lsn, previousCommit, txId, 1000), null, txId, 0);
     }
 
-    private ChangeEvent snapshot(TableId table) {
+    private ChangeEvent snapshot(TableName table) {
         return new ChangeEvent(next(), Op.READ, table, List.of("id"), null, null, null,
                 new SourcePosition(90, -1, 600, 1000), "true", -1, 0);
     }

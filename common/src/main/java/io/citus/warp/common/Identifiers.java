@@ -1,8 +1,6 @@
-package io.citus.warp.sink.sql;
+package io.citus.warp.common;
 
-import io.citus.warp.sink.event.TableId;
-
-/** Quoting of SQL identifiers: every name the sink writes into SQL goes through here. */
+/** Quoting of SQL identifiers: every name the sink and the CLI write into shared SQL goes through here. */
 public final class Identifiers {
     private Identifiers() {
     }
@@ -19,7 +17,7 @@ public final class Identifiers {
     }
 
     /** {@code "schema"."table"}. */
-    public static String qualified(TableId table) {
+    public static String qualified(TableName table) {
         return quote(table.schema()) + "." + quote(table.table());
     }
 }
