@@ -51,7 +51,7 @@ import java.util.Optional;
 public final class CitusSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(CitusSinkTask.class);
     /** How often a task held for a running base copy looks again. */
-    private static final long BASE_COPY_POLL_MS = 1_000;
+    private static final long BASE_COPY_POLL_MS = 250;
 
     private CitusSinkConfig config;
     private String stream;
@@ -200,7 +200,7 @@ public final class CitusSinkTask extends SinkTask {
         }
     }
 
-    /** Pauses the partitions and asks to be called again within a second, with nothing applied. */
+    /** Pauses the partitions and asks to be called again shortly, with nothing applied. */
     private void holdForBaseCopy(BaseCopyGate.State state) {
         if (!pausedForBaseCopy || System.currentTimeMillis() - holdLoggedAt > 60_000) {
             holdLoggedAt = System.currentTimeMillis();
