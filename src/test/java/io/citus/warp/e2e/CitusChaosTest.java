@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The fault campaign ({@link ChaosCampaign}) against a Citus cluster, the TPC-B tables distributed by branch: the
@@ -30,15 +29,7 @@ class CitusChaosTest {
         Assumptions.assumeTrue(citus.canRestartNodes(), "the Citus chaos campaign restarts nodes: it needs a cluster started by the tests");
         TpcbWorkload tpcb = new TpcbWorkload(4, 500);
         try (Migration m = new Migration(env, "citchaos", citus)) {
-            String s = m.id();
-            try (var src = m.source()) {
-                TpcbWorkload.createSchema(src);
-                tpcb.load(src);
-            }
-            TpcbMigration.createDistributedTarget(m, citus, s);
-            m.deploySource(TpcbWorkload.TABLES);
-            m.deploySink(TpcbWorkload.TABLES, Map.of("schema.mapping", "public=" + s));
-            io.citus.warp.testing.TableDigest.awaitEqualInSchema(m, Duration.ofSeconds(300), s, TpcbMigration.TABLES);
+            String s = TpcbMigration.startDistributed(m, citus, tpcb, Duration.ofSeconds(300));
             // Triggers on distributed tables run on the shards: the counter is co-located with the history rows.
             try (var c = m.target(); var st = c.createStatement()) {
                 st.execute("SET citus.enable_unsafe_triggers TO on");

@@ -27,7 +27,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path serverProperties;
     private final String bootstrapServers;
     private Process process;
-    private Thread reaper;
+    private Reaper reaper;
     private int starts;
 
     private KafkaBrokerProcess(String classPath, Path dir, Path serverProperties, String bootstrapServers) {
@@ -79,8 +79,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                     "-cp", classPath, "kafka.Kafka", serverProperties.toString()))
                     .redirectErrorStream(true).redirectOutput(console.toFile()).start();
             Process started = process;
-            reaper = new Thread(started::destroyForcibly, "kafka-broker-reaper-" + started.pid());
-            Runtime.getRuntime().addShutdownHook(reaper);
+            reaper = new Reaper(started, "kafka-broker");
             LOG.info("Kafka broker pid {} starting on {} (log {})", started.pid(), bootstrapServers, dir.resolve("server.log"));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_SECONDS);
             while (true) {
@@ -130,15 +129,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while killing the Kafka broker", e);
         }
-        forgetReaper();
-    }
-
-    private void forgetReaper() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+        reaper.forget();
     }
 
     /** Stops the broker as an operator does (SIGTERM: controlled shutdown). */
@@ -157,6 +148,6 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 return;
             }
         }
-        forgetReaper();
+        reaper.forget();
     }
 }
