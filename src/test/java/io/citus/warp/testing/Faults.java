@@ -117,6 +117,15 @@ public final class Faults {
         }
     }
 
+    /** Removes what {@link #installCommitGate} installed. */
+    public static void removeCommitGate(Connection target, String name) throws SQLException {
+        try (Statement s = target.createStatement()) {
+            s.execute("SET citus.enable_unsafe_triggers TO on");
+            s.execute("DROP TRIGGER IF EXISTS " + name + " ON warp.sink_progress");
+            s.execute("DROP FUNCTION IF EXISTS warp." + name + "()");
+        }
+    }
+
     /**
      * Cuts the sink's target session inside COMMIT for sure: closes the commit gate ({@link #installCommitGate})
      * by holding its lock, waits until the sink's session ({@code application_name = 'citus-warp-sink'}) waits
