@@ -166,20 +166,28 @@ public final class StatusProbe implements AutoCloseable {
             return true;
         }
         try {
-            JsonNode offsets = connect.offsets(names.sourceConnector()).path("offsets");
-            if (!offsets.isArray() || offsets.isEmpty()) {
-                return false;
-            }
-            JsonNode offset = offsets.get(0).path("offset");
-            JsonNode snapshotFlag = offset.path("snapshot");
-            return snapshotFlag.isMissingNode() || snapshotFlag.isNull() || "false".equalsIgnoreCase(snapshotFlag.asText())
-                    || offset.path("last_snapshot_record").asBoolean(false);
+            return snapshotRecorded(connect.offsets(names.sourceConnector()));
         } catch (ConnectRestException e) {
             if (e.status() != 404) {
                 notes.add("source connector offsets unreadable: " + e.getMessage());
             }
             return false;
         }
+    }
+
+    /**
+     * Whether a Debezium source connector's committed offset ({@code GET /connectors/<name>/offsets}) is past its
+     * snapshot. Until it is, a crash of the worker makes Debezium take the whole snapshot again.
+     */
+    public static boolean snapshotRecorded(JsonNode offsetsResponse) {
+        JsonNode offsets = offsetsResponse.path("offsets");
+        if (!offsets.isArray() || offsets.isEmpty()) {
+            return false;
+        }
+        JsonNode offset = offsets.get(0).path("offset");
+        JsonNode snapshotFlag = offset.path("snapshot");
+        return snapshotFlag.isMissingNode() || snapshotFlag.isNull() || "false".equalsIgnoreCase(snapshotFlag.asText())
+                || offset.path("last_snapshot_record").asBoolean(false);
     }
 
     /** Proof that everything committed on the source before a position taken now is applied, or null (see AppliedProof). */

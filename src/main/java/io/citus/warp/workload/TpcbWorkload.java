@@ -40,6 +40,10 @@ public final class TpcbWorkload {
         return accounts;
     }
 
+    public int branches() {
+        return branches;
+    }
+
     /** Creates the tables on the source (or an empty copy on a target). */
     public static void createSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {

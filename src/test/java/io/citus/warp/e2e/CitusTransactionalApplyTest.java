@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,16 +43,8 @@ class CitusTransactionalApplyTest {
     void perBranchBalancesStayConsistentOnCitusAcrossASinkRestart(TestEnvironment env, CitusCluster citus) throws Exception {
         TpcbWorkload tpcb = new TpcbWorkload(BRANCHES, 250);
         try (Migration m = new Migration(env, "citustpcb", citus)) {
-            String s = m.id();
-            try (Connection src = m.source()) {
-                TpcbWorkload.createSchema(src);
-                tpcb.load(src);
-            }
-            TpcbMigration.createDistributedTarget(m, citus, s);
-            m.deploySource(TpcbWorkload.TABLES);
-            m.deploySink(TpcbWorkload.TABLES, Map.of("schema.mapping", "public=" + s));
-            String[] compare = {"pgbench_branches", "bid", "pgbench_tellers", "tid", "pgbench_accounts", "aid", "pgbench_history", "hid"};
-            TableDigest.awaitEqualInSchema(m, WAIT, s, compare);
+            String s = TpcbMigration.startDistributed(m, citus, tpcb, WAIT);
+            String[] compare = TpcbMigration.TABLES;
 
             AtomicBoolean stop = new AtomicBoolean();
             List<String> violations = new ArrayList<>();

@@ -305,6 +305,24 @@ public final class CitusCluster implements AutoCloseable {
         return name;
     }
 
+    /** Whether {@link #restartImmediate} can restart nodes (a cluster started here, not an external one). */
+    public boolean canRestartNodes() {
+        return binDir != null;
+    }
+
+    /**
+     * {@code pg_ctl restart -m immediate} of one node (0 = the coordinator, 1 and 2 = the workers): every session
+     * ends without a clean shutdown and the node replays WAL on the same port; returns when it accepts connections.
+     */
+    public void restartImmediate(int node) throws IOException {
+        if (!canRestartNodes()) {
+            throw new IllegalStateException("only a Citus cluster started by the tests can restart its nodes");
+        }
+        await(asPostgres(binDir.resolve("pg_ctl").toString(), "-D", dataRoot.resolve(NODES[node]).toString(),
+                "-l", dataRoot.resolve(NODES[node] + ".log").toString(), "-m", "immediate", "-w", "-t", "60", "restart").start(),
+                "pg_ctl restart -m immediate " + NODES[node]);
+    }
+
     @Override
     public synchronized void close() {
         if (binDir == null || !started) {

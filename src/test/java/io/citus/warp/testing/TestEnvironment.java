@@ -156,6 +156,11 @@ public final class TestEnvironment implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** The Kafka broker, e.g. to kill and restart it ({@link KafkaUnderTest#killAndRestart()}). */
+    public KafkaUnderTest kafka() {
+        return kafka;
+    }
+
     public synchronized ConnectClient connect() {
         return connect;
     }

@@ -27,6 +27,23 @@ public final class TpcbMigration {
     }
 
     /**
+     * The same into a Citus cluster: the TPC-B tables distributed in a schema named {@link Migration#id()}
+     * ({@link #createDistributedTarget}), the sink mapping {@code public} there; returns that schema once the snapshot is applied.
+     */
+    public static String startDistributed(Migration m, CitusCluster citus, TpcbWorkload tpcb, Duration wait) throws Exception {
+        String schema = m.id();
+        try (Connection src = m.source()) {
+            TpcbWorkload.createSchema(src);
+            tpcb.load(src);
+        }
+        createDistributedTarget(m, citus, schema);
+        m.deploySource(TpcbWorkload.TABLES);
+        m.deploySink(TpcbWorkload.TABLES, Map.of("schema.mapping", "public=" + schema));
+        TableDigest.awaitEqualInSchema(m, wait, schema, TABLES);
+        return schema;
+    }
+
+    /**
      * The TPC-B tables in {@code schema} of a Citus target, as a user distributes them: co-located by branch, the
      * distribution column added to each primary key (Citus requires it there).
      */

@@ -43,7 +43,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     private final URI restUrl;
     private final int jmxPort;
     private final Path log;
-    private final Thread reaper;
+    private final Reaper reaper;
 
     private ConnectWorkerProcess(Process process, URI restUrl, int jmxPort, Path log) {
         this.process = process;
@@ -51,8 +51,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         this.jmxPort = jmxPort;
         this.log = log;
         // A test or CLI JVM that exits (normally, on an exception or SIGTERM) must not leave its worker behind.
-        this.reaper = new Thread(process::destroyForcibly, "connect-worker-reaper-" + process.pid());
-        Runtime.getRuntime().addShutdownHook(reaper);
+        this.reaper = new Reaper(process, "connect-worker");
     }
 
     /**
@@ -204,7 +203,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
                 kill();
             }
         }
-        forgetReaper();
+        reaper.forget();
     }
 
     /** Kills the worker as a crash does (SIGKILL): no task is stopped, no offset flushed, no group left. */
@@ -215,15 +214,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        forgetReaper();
-    }
-
-    private void forgetReaper() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
+        reaper.forget();
     }
 
     @Override
