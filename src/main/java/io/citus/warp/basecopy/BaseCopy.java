@@ -190,6 +190,9 @@ public final class BaseCopy {
             }
             // The connectors start while the copy runs; the sink holds the stream until progress.finished below.
             streaming.start();
+            if (streaming != Streaming.NONE) {
+                log.accept("base copy: streaming from slot " + slot + " has started; the sink holds it until the copy has finished");
+            }
             LOG.info("base copy of {} table(s) in {} range(s), {} stream(s)", tables.size(), plan.size(), streams.size());
             ConcurrentLinkedQueue<CopyRange> queue = plan.stream().sorted(Comparator.comparingLong(CopyRange::estimatedRows).reversed())
                     .collect(Collectors.toCollection(ConcurrentLinkedQueue::new));

@@ -77,9 +77,9 @@ final class MigrationRun {
         out.println(o.initialLoad().baseCopy() ? "== base copy" : "== start");
         o.initialLoad().load(settings, source, target, tables, sinkSettings, new ConnectorStreaming(runtime.client(), deployment,
                 settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
-                    out.println(line + " (" + tables.size() + " tables)" + (runtime.isEmbedded() ? " (embedded)" : ""));
+                    out.println(line);
                     out.flush();
-                }), out);
+                }).creatingTopic(runtime.kafka(), settings.names().topic()), out);
         out.flush();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};

@@ -80,7 +80,7 @@ public final class StartCommand implements Callable<Integer> {
                     settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
                         progress.println(line);
                         progress.flush();
-                    }), progress);
+                    }).creatingTopic(settings.kafka(), settings.names().topic()), progress);
         }
         return report(client, deployment, settings, out, errors);
     }

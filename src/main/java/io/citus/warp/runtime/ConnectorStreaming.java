@@ -22,6 +22,8 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
     private final String sinkName;
     private final Map<String, String> sinkConfig;
     private final Consumer<String> log;
+    private KafkaClients kafka;
+    private String topic;
 
     public ConnectorStreaming(ConnectClient client, String sourceName, Map<String, String> sourceConfig, String sinkName,
                               Map<String, String> sinkConfig, Consumer<String> log) {
@@ -38,11 +40,20 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
         this(client, sourceName, deployment.sourceConfig(), sinkName, deployment.sinkConfig(), log);
     }
 
+    /** Creates the change topic (see {@link ChangeTopic}) before deploying, when Kafka can be reached. */
+    public ConnectorStreaming creatingTopic(KafkaClients kafka, String topic) {
+        this.kafka = kafka;
+        this.topic = topic;
+        return this;
+    }
+
     @Override
     public void start() {
+        if (topic != null) {
+            ChangeTopic.ensure(kafka, topic, sourceConfig, log);
+        }
         Deployer.put(client, sourceName, sourceConfig, sinkName, sinkConfig);
-        log.accept("deployed " + sourceName + " and " + sinkName + " to " + client.baseUrl()
-                + " (the sink applies the stream once the base copy has finished)");
+        log.accept("deployed " + sourceName + " and " + sinkName + " to " + client.baseUrl());
     }
 
     @Override

@@ -11,6 +11,10 @@ import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Eventually;
 import io.citus.warp.testing.Migration;
 import io.citus.warp.testing.TestEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -19,6 +23,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -118,6 +123,17 @@ class WarpCommandsEndToEndTest {
             assertEquals(Warp.OK, warp(args(env, m, "schema", "--tables", "public.t")).code());
             WarpRun start = warp(args(env, m, "start", "--tables", "public.t"));
             assertEquals(Warp.OK, start.code(), start.out() + start.err());
+            // warp start created the change topic before deploying, as the source config would: one partition, never expired.
+            String topic = "warp-" + m.id().replace('_', '-') + ".changes";
+            assertTrue(start.out().contains("created topic " + topic), start.out());
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()))) {
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                assertEquals("-1", config.get("retention.ms").value());
+                assertEquals("-1", config.get("retention.bytes").value());
+                assertEquals("delete", config.get("cleanup.policy").value());
+                assertEquals(1, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
+            }
             String slot = "warp_" + m.id();
             WarpRun[] last = new WarpRun[1];
             Eventually.await(Duration.ofSeconds(120), "status CAUGHT UP", () -> {

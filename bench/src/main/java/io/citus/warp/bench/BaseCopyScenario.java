@@ -1,6 +1,8 @@
 package io.citus.warp.bench;
 
 import io.citus.warp.basecopy.BaseCopy;
+import io.citus.warp.runtime.ChangeTopic;
+import io.citus.warp.runtime.KafkaClients;
 import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.bench.BenchResults.Better;
@@ -84,6 +86,8 @@ public final class BaseCopyScenario {
         BaseCopy.Streaming connectors = new BaseCopy.Streaming() {
             @Override
             public void start() {
+                // As warp start does: the topic exists before the connectors, so nothing waits for its creation later.
+                ChangeTopic.ensure(KafkaClients.of(env.bootstrapServers()), bc.topic(), sourceConfig, LOG::info);
                 bc.deploy(SOURCE, sourceConfig);
                 bc.deploy(SINK, sink);
                 deployed[0] = System.nanoTime();
