@@ -134,7 +134,39 @@ public final class ConnectClient {
         return send("PUT", "connector-plugins/" + enc(connectorClass) + "/config/validate", config, 200);
     }
 
+    /** How long a request refused because the workers are rebalancing is tried again. */
+    private static final long REBALANCE_RETRY_MS = 60_000;
+
+    /**
+     * Sends the request; while Connect refuses it because its workers are rebalancing (409, or 500 "a rebalance is
+     * expected", as it answers right after connectors are created or a worker left) — refused before anything was
+     * done, so sending it again is safe — tries again for up to a minute.
+     */
     private JsonNode send(String method, String path, Object body, int... okStatuses) {
+        long deadline = System.currentTimeMillis() + REBALANCE_RETRY_MS;
+        while (true) {
+            try {
+                return sendOnce(method, path, body, okStatuses);
+            } catch (ConnectRestException e) {
+                if (!rebalancing(e) || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean rebalancing(ConnectRestException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return e.status() == 409 || (e.status() == 500 && message.contains("rebalance"));
+    }
+
+    private JsonNode sendOnce(String method, String path, Object body, int... okStatuses) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
                     .timeout(Duration.ofSeconds(120))
