@@ -81,16 +81,16 @@ final class ExportedSnapshotSlot implements AutoCloseable {
 
     /** Drops the slot if it exists and no one streams from it; true if it was dropped. */
     static boolean dropIfInactive(Connection source, String slot) throws SQLException {
-        String active = Sql.one(source, "SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot);
         long deadline = System.currentTimeMillis() + RELEASE_WAIT_MS;
-        while ("t".equals(active) && System.currentTimeMillis() < deadline) {
+        String active;
+        while ("t".equals(active = Sql.one(source, "SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot))
+                && System.currentTimeMillis() < deadline) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            active = Sql.one(source, "SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot);
         }
         if (active == null) {
             return false;

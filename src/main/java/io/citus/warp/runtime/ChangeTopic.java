@@ -50,14 +50,17 @@ public final class ChangeTopic {
             log.accept("created topic " + topic + " (" + partitions + " partition, " + configs + ")");
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                log.accept("could not create topic " + topic + " (" + e.getCause().getClass().getSimpleName()
-                        + "); the source connector creates it at its first record");
+                notCreated(topic, e.getCause(), log);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
-            log.accept("could not create topic " + topic + " (" + e.getClass().getSimpleName()
-                    + "); the source connector creates it at its first record");
+            notCreated(topic, e, log);
         }
+    }
+
+    private static void notCreated(String topic, Throwable why, Consumer<String> log) {
+        log.accept("could not create topic " + topic + " (" + why.getClass().getSimpleName()
+                + "); the source connector creates it at its first record");
     }
 }
