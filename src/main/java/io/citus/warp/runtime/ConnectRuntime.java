@@ -3,6 +3,7 @@ package io.citus.warp.runtime;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.embedded.ConnectWorkerProcess;
 import io.citus.warp.embedded.KafkaBroker;
+import io.citus.warp.embedded.WarpHome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class ConnectRuntime implements AutoCloseable {
      * and the directory of {@code secretsFile}, if given.
      */
     public static ConnectRuntime embedded(String secretsFile) {
-        String allowed = Path.of(System.getProperty("user.home"), ".warp").toString();
+        String allowed = WarpHome.dir().toString();
         if (secretsFile != null) {
             Path dir = Path.of(secretsFile).toAbsolutePath().getParent();
             allowed += dir == null ? "" : "," + dir;

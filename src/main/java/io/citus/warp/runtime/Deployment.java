@@ -3,6 +3,7 @@ package io.citus.warp.runtime;
 import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.embedded.WarpHome;
 import io.citus.warp.common.SinkConfigKeys;
 import io.citus.warp.common.TableName;
 
@@ -110,8 +111,7 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
      */
     public static String writeLocalSecrets(String name, PgEndpoint source, PgEndpoint target) {
         try {
-            Path dir = Paths.get(System.getProperty("user.home"), ".warp");
-            Files.createDirectories(dir);
+            Path dir = WarpHome.dir();
             Path file = dir.resolve(name + ".secrets.properties");
             Files.deleteIfExists(file);
             Files.createFile(file);

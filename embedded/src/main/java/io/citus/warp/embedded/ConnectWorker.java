@@ -27,9 +27,13 @@ public final class ConnectWorker implements AutoCloseable {
     public static final String SINK_CONSUMER_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level,"
             + "session.timeout.ms,heartbeat.interval.ms";
 
-    /** Where the file config provider may read unless the caller says otherwise: warp's ~/.warp and the temp directory. */
-    public static final String DEFAULT_SECRET_PATHS = java.nio.file.Paths.get(System.getProperty("user.home"), ".warp") + ","
-            + java.nio.file.Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    /**
+     * Where the file config provider may read unless the caller says otherwise: warp's ~/.warp (created if missing:
+     * the provider refuses a path that does not exist) and the temp directory.
+     */
+    public static String defaultSecretPaths() {
+        return WarpHome.dir() + "," + java.nio.file.Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    }
 
     /**
      * Starts a worker of the Connect cluster {@code groupId}. Workers started with the same group id
@@ -79,7 +83,7 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("config.providers", "file");
         props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
         // The file provider reads only where secrets files live, not every file this user can read (through validate).
-        props.put("config.providers.file.param.allowed.paths", DEFAULT_SECRET_PATHS);
+        props.put("config.providers.file.param.allowed.paths", defaultSecretPaths());
         // Plugins are found through their ServiceLoader manifests instead of a reflective scan of every jar.
         props.put("plugin.discovery", "service_load");
         // A restarted single worker gets its tasks back at once instead of after the 5-minute default.
