@@ -9,7 +9,7 @@ debezium_version=$(sed -n 's:.*<debezium.version>\(.*\)</debezium.version>.*:\1:
 
 sink=$(ls "$root"/connectors/target/warp-connectors-*-plugin.tar.gz 2>/dev/null | head -1)
 if [[ -z "$sink" ]]; then
-  echo "no sink archive in connectors/target; run 'mvn -B -q install -DskipTests' first" >&2
+  echo "no sink archive in connectors/target; run 'mvn -B -q package -DskipTests' first" >&2
   exit 1
 fi
 

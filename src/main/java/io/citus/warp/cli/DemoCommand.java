@@ -6,6 +6,7 @@ import io.citus.warp.db.Sql;
 import io.citus.warp.demo.SampleDatabase;
 import io.citus.warp.embedded.LocalPostgres;
 import io.citus.warp.runtime.ConnectRuntime;
+import io.citus.warp.status.MigrationStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--branches", paramLabel = "N", description = "Branches (default: ${DEFAULT-VALUE}).")
     int branches = 5;
 
-    @Option(names = "--load-seconds", paramLabel = "S", description = "How long the write load runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--load-seconds", paramLabel = "S", description = "The write load runs until the cutover, and at least this long (default: ${DEFAULT-VALUE}).")
     long loadSeconds = 20;
 
     @Option(names = "--write-pause", paramLabel = "MS", description = "Pause between the load's transactions (default: ${DEFAULT-VALUE}).")
@@ -70,13 +71,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             try (ConnectRuntime runtime = ConnectRuntime.embedded()) {
                 writerThread.start();
-                Thread stopper = new Thread(() -> {
-                    sleep(loadSeconds * 1000);
-                    writer.stop();
-                }, "demo-load-timer");
-                stopper.setDaemon(true);
-                stopper.start();
-                out.println("write load running on the source for " + loadSeconds + " s (pgbench-like transactions)");
+                long loadStart = System.nanoTime();
+                // The load runs until the cutover, so that changes stream while the copy and the catch-up run however slow
+                // the machine is, and at least --load-seconds.
+                out.println("write load running on the source until the cutover (at least " + loadSeconds
+                        + " s; pgbench-like transactions)");
                 MigrateCommand migrate = new MigrateCommand();
                 migrate.createSchema = true;
                 migrate.cutover = true;
@@ -86,6 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
                 migrate.sinkOverrides = Map.of();
                 Runnable stopLoad = () -> {
                     // The application stops writing before the switch-over.
+                    sleep(Math.max(0, loadSeconds * 1000 - (System.nanoTime() - loadStart) / 1_000_000));
                     writer.stop();
                     join(writerThread);
                     out.println("write load stopped after " + writer.committed() + " transactions"
@@ -111,9 +111,14 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  %-18s source %,7d rows   target %,7d rows%n", table, Long.parseLong(Sql.one(s, "SELECT count(*) FROM " + table)),
                         Long.parseLong(Sql.one(t, "SELECT count(*) FROM " + table)));
             }
-            String applied = "t".equals(Sql.one(t, "SELECT to_regclass('warp.sink_progress') IS NOT NULL")) ? Sql.one(t, "SELECT transactions || ' transactions, ' || changes || ' changes, ' || snapshot_rows"
-                    + " || ' snapshot rows' FROM warp.sink_progress LIMIT 1") : "nothing";
-            out.println("  load on the source:  " + writer.committed() + " transactions during the migration");
+            // Read before finish removed the progress rows: the last status the run took.
+            MigrationStatus.SinkProgress sink = o.lastStatus() == null ? null : o.lastStatus().sink();
+            long copied = o.lastStatus() == null ? 0
+                    : o.lastStatus().snapshot().stream().mapToLong(MigrationStatus.TableSnapshot::rowsApplied).sum();
+            String applied = sink == null ? "no progress recorded (the sink applied nothing)"
+                    : String.format("%,d transactions, %,d changes; %,d rows by the initial load", sink.transactions(), sink.changes(),
+                            copied);
+            out.printf("  load on the source:  %,d transactions during the migration%n", writer.committed());
             out.println("  applied by the sink: " + applied);
             out.printf("  snapshot done after %.1f s, caught up after %.1f s (from the start of the initial load)%n", o.snapshotMillis() / 1000.0,
                     o.catchUpMillis() / 1000.0);

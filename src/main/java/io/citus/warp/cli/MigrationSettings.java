@@ -36,6 +36,12 @@ public final class MigrationSettings {
     @Option(names = "--target", paramLabel = "URL", description = "Target database (the Citus coordinator, or PostgreSQL), same URL forms. Password: see --target-password-file.")
     String target;
 
+    @Option(names = "--connect-source", paramLabel = "URL", description = "The source as the Connect workers reach it, when that differs from --source (warp through a bastion or port-forward, workers in Docker or Kubernetes networks): host, port, database, user and connection parameters of this URL go into the source connector's config. Default: --source.")
+    String connectSource;
+
+    @Option(names = "--connect-target", paramLabel = "URL", description = "The target as the Connect workers reach it, when that differs from --target; goes into the sink connector's config. Default: --target.")
+    String connectTarget;
+
     @Option(names = "--source-password-file", paramLabel = "PATH", description = "File whose first line is the source password. Otherwise: $" + SOURCE_PASSWORD_ENV + ", --source-password (prompt), $PGPASSWORD, in that order (a password in the URL wins but shows in ps).")
     Path sourcePasswordFile;
 
@@ -103,6 +109,8 @@ public final class MigrationSettings {
             String kc = p.getProperty("kafka-config");
             kafkaConfig = kafkaConfig != null || kc == null ? kafkaConfig : Path.of(kc);
             secretsFile = pick(secretsFile, p, "secrets-file");
+            connectSource = pick(connectSource, p, "connect-source");
+            connectTarget = pick(connectTarget, p, "connect-target");
             progressSchema = pick(progressSchema, p, "progress-schema");
             String spf = p.getProperty("source-password-file");
             String tpf = p.getProperty("target-password-file");
@@ -141,6 +149,20 @@ public final class MigrationSettings {
         }
         return withPassword(parseEndpoint(target, "--target"), targetPasswordFile, TARGET_PASSWORD_ENV, targetPasswordPrompt,
                 "--target-password-file");
+    }
+
+    /**
+     * {@code warpView} as the Connect workers reach it: --connect-source / --connect-target when given (their password is
+     * never used: the connectors read it from the secrets file), else the same endpoint.
+     */
+    public PgEndpoint forConnectWorkers(PgEndpoint warpView, boolean sourceSide) {
+        resolve();
+        String url = sourceSide ? connectSource : connectTarget;
+        if (url == null) {
+            return warpView;
+        }
+        PgEndpoint e = parseEndpoint(url, sourceSide ? "--connect-source" : "--connect-target");
+        return new PgEndpoint(e.host(), e.port(), e.database(), e.user(), warpView.password(), e.parameters());
     }
 
     /** The password, when the URL has none: file, then this side's environment variable, then prompt, then PGPASSWORD. */

@@ -130,7 +130,9 @@ public final class StartCommand implements Callable<Integer> {
             // Only for a worker on this machine (embedded, or start --print); a remote cluster needs --secrets-file.
             secrets = Deployment.writeLocalSecrets(settings.names().name(), source, target);
         }
-        return new Deployment(settings.names(), source, target, tables, secrets,
+        // The connectors reach the databases as the workers see them (--connect-source/--connect-target).
+        return new Deployment(settings.names(), settings.forConnectWorkers(source, true), settings.forConnectWorkers(target, false),
+                tables, secrets,
                 settings.progressSchema(), sourceOverrides, sinkOverrides);
     }
 

@@ -104,7 +104,7 @@ public final class CitusSinkConnector extends SinkConnector {
         if (regex != null && !regex.isBlank()) {
             extra.add(error("topics.regex", regex, "Transactions spanning several topics cannot be applied in commit order. "
                     + "Route every captured table and Debezium's transaction topic into one single-partition topic (see "
-                    + "connectors/source-postgres.json) and name it in 'topics'."));
+                    + "connectors/config/source-postgres.json) and name it in 'topics'."));
         }
         String topics = connectorConfigs.get("topics");
         if (topics != null && topics.split(",").length > 1) {

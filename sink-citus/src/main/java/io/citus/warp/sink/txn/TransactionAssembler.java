@@ -218,7 +218,7 @@ public final class TransactionAssembler {
         if (open == null || open.txId != event.txId()) {
             throw new StreamOrderException(event.describe() + " belongs to source transaction " + event.txId()
                     + " but arrived without that transaction's BEGIN record. Route Debezium's <topic.prefix>.transaction "
-                    + "topic into the sink's topic (see connectors/source-postgres.json), or set transaction.boundaries=txid.");
+                    + "topic into the sink's topic (see connectors/config/source-postgres.json), or set transaction.boundaries=txid.");
         }
         open.sinceBegin++;
         if (open.resentFrom != null) {
