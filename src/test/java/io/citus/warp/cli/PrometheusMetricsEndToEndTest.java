@@ -106,12 +106,7 @@ class PrometheusMetricsEndToEndTest {
                     () -> Scrape.of(metricsUrl),
                     s -> s.value("warp_sink_held_for_base_copy", sinkLabels) == 1 && s.value("warp_sink_replication_lag_ms", sinkLabels) > 0
                             && s.value("warp_sink_base_copy_ranges", sinkLabels) > 0);
-            Thread.sleep(3_000);
-            Scrape heldLater = Scrape.of(metricsUrl);
-            sample(samples, "held for the base copy", held, sinkLabels);
-            sample(samples, "held, 3 s later", heldLater, sinkLabels);
-            assertTrue(heldLater.value("warp_sink_replication_lag_ms", sinkLabels) > held.value("warp_sink_replication_lag_ms", sinkLabels),
-                    "the lag rises while the sink is held");
+            Scrape heldLater = lagRises(metricsUrl, held, "held for the base copy", samples, sinkLabels);
             assertTrue(heldLater.value("warp_sink_records_pending", sinkLabels) > 0);
             assertEquals(0, heldLater.value("warp_sink_transactions_applied_total", sinkLabels));
             assertTrue(heldLater.value("warp_sink_base_copy_ranges_copied", sinkLabels) < heldLater.value("warp_sink_base_copy_ranges", sinkLabels));
@@ -161,12 +156,7 @@ class PrometheusMetricsEndToEndTest {
             m.sourceSql("INSERT INTO hist (acct, delta) VALUES (1, 5)", "INSERT INTO hist (acct, delta) VALUES (2, 5)");
             Scrape paused = Eventually.await(WAIT, "records waiting while paused", () -> Scrape.of(metricsUrl),
                     s -> s.value("warp_sink_records_pending", sinkLabels) > 0 && s.value("warp_sink_replication_lag_ms", sinkLabels) > 0);
-            Thread.sleep(4_000);
-            Scrape pausedLater = Scrape.of(metricsUrl);
-            sample(samples, "paused, records waiting", paused, sinkLabels);
-            sample(samples, "paused, 4 s later", pausedLater, sinkLabels);
-            assertTrue(pausedLater.value("warp_sink_replication_lag_ms", sinkLabels) > paused.value("warp_sink_replication_lag_ms", sinkLabels),
-                    "the lag rises while the sink is paused");
+            lagRises(metricsUrl, paused, "paused, records waiting", samples, sinkLabels);
 
             connect.resume(sink);
             Scrape resumed = Eventually.await(WAIT, "resumed and caught up", () -> Scrape.of(metricsUrl),
@@ -206,6 +196,18 @@ class PrometheusMetricsEndToEndTest {
         } catch (Exception e) {
             throw new IllegalStateException("write load failed", e);
         }
+    }
+
+    /** Scrapes again 4 s after {@code first} (both recorded as samples) and checks that the lag rose meanwhile. */
+    private static Scrape lagRises(URI metricsUrl, Scrape first, String phase, Map<String, List<String>> samples, String sinkLabels)
+            throws Exception {
+        Thread.sleep(4_000);
+        Scrape later = Scrape.of(metricsUrl);
+        sample(samples, phase, first, sinkLabels);
+        sample(samples, phase + ", 4 s later", later, sinkLabels);
+        assertTrue(later.value("warp_sink_replication_lag_ms", sinkLabels) > first.value("warp_sink_replication_lag_ms", sinkLabels),
+                "the lag rises while the sink is " + phase);
+        return later;
     }
 
     private static void sample(Map<String, List<String>> samples, String phase, Scrape scrape, String sinkLabels) {

@@ -3,8 +3,6 @@ package io.citus.warp.deploy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,20 +13,10 @@ public final class MetricsDoc {
     private MetricsDoc() {
     }
 
-    /** A file of the repository, from the module directory (surefire) or the repository root (an IDE). */
-    public static Path repo(String relative) {
-        for (Path base : new Path[] {Paths.get(".."), Paths.get(".")}) {
-            if (Files.exists(base.resolve(relative))) {
-                return base.resolve(relative);
-            }
-        }
-        throw new IllegalStateException(relative + " not found from " + Paths.get("").toAbsolutePath());
-    }
-
     /** The sink's metric names, e.g. {@code transactions-applied-total}, in the table's order. */
     public static List<String> sinkMetricNames() {
         try {
-            String text = Files.readString(repo("docs/metrics.md"));
+            String text = Files.readString(RepoFiles.path("docs/metrics.md"));
             Matcher m = Pattern.compile("^\\| `([a-z-]+)` \\|", Pattern.MULTILINE).matcher(text.substring(0, text.indexOf("## Debezium")));
             List<String> names = new ArrayList<>();
             while (m.find()) {

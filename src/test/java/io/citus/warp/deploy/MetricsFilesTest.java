@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.citus.warp.deploy.MetricsDoc.repo;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +101,7 @@ class MetricsFilesTest {
     }
 
     static JsonNode exporterConfig() throws IOException {
-        return YAML.readTree(repo("deploy/metrics/jmx-exporter.yaml").toFile());
+        return YAML.readTree(RepoFiles.path("deploy/metrics/jmx-exporter.yaml").toFile());
     }
 
     static boolean produced(List<Rule> rules, String metric) {
@@ -143,11 +143,11 @@ class MetricsFilesTest {
 
     @Test
     void strimziMetricsConfigMapHoldsTheSameRules() throws IOException {
-        JsonNode configMap = YAML.readTree(repo("deploy/strimzi/metrics-config.yaml").toFile());
+        JsonNode configMap = YAML.readTree(RepoFiles.path("deploy/strimzi/metrics-config.yaml").toFile());
         assertEquals("ConfigMap", configMap.path("kind").asText());
         JsonNode embedded = YAML.readTree(configMap.path("data").path("metrics-config.yml").asText());
         assertEquals(exporterConfig(), embedded, "deploy/strimzi/metrics-config.yaml and deploy/metrics/jmx-exporter.yaml");
-        JsonNode connect = YAML.readTree(repo("deploy/strimzi/kafka-connect.yaml").toFile());
+        JsonNode connect = YAML.readTree(RepoFiles.path("deploy/strimzi/kafka-connect.yaml").toFile());
         JsonNode ref = connect.path("spec").path("metricsConfig").path("valueFrom").path("configMapKeyRef");
         assertEquals("jmxPrometheusExporter", connect.path("spec").path("metricsConfig").path("type").asText());
         assertEquals(configMap.path("metadata").path("name").asText(), ref.path("name").asText());
@@ -157,7 +157,7 @@ class MetricsFilesTest {
     @Test
     void dashboardAndAlertsUseOnlyMetricsTheRulesOrPostgresExporterProduce() throws IOException {
         List<Rule> rules = rules(exporterConfig());
-        JsonNode dashboard = JSON.readTree(repo("deploy/metrics/grafana-dashboard.json").toFile());
+        JsonNode dashboard = JSON.readTree(RepoFiles.path("deploy/metrics/grafana-dashboard.json").toFile());
         assertFalse(dashboard.path("title").asText().isEmpty());
         List<String> expressions = new ArrayList<>();
         for (JsonNode panel : dashboard.path("panels")) {
@@ -169,7 +169,7 @@ class MetricsFilesTest {
                 expressions.add(variable.path("query").path("query").asText().replaceAll("^label_values\\((.*),\\s*\\w+\\)$", "$1"));
             }
         }
-        JsonNode alerts = YAML.readTree(repo("deploy/metrics/prometheus-alerts.yaml").toFile());
+        JsonNode alerts = YAML.readTree(RepoFiles.path("deploy/metrics/prometheus-alerts.yaml").toFile());
         Set<String> alertNames = new TreeSet<>();
         for (JsonNode group : alerts.path("groups")) {
             for (JsonNode rule : group.path("rules")) {
