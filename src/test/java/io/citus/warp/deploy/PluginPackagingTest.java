@@ -61,6 +61,16 @@ class PluginPackagingTest {
     }
 
     @Test
+    void theBuildWritesTheArchivesChecksumForStrimzi() throws Exception {
+        Path archive = RepoFiles.path("connectors/target/warp-connectors-" + VERSION + "-plugin.tar.gz");
+        String sha512 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-512").digest(Files.readAllBytes(archive)));
+        String artifact = Files.readString(RepoFiles.path("connectors/target/strimzi-plugin-artifact.yaml"));
+        assertTrue(java.util.regex.Pattern.compile("(?m)^\\s*sha512sum: " + sha512 + "$").matcher(artifact).find(), artifact);
+        assertTrue(artifact.contains("url: ") && artifact.contains("warp-connectors-" + VERSION + "-plugin.tar.gz"), artifact);
+        assertTrue(Files.readString(RepoFiles.path("connectors/target/warp-connectors-" + VERSION + "-plugin.tar.gz.sha512")).startsWith(sha512));
+    }
+
+    @Test
     void warpVersionIsTheBuildVersion() {
         assertEquals(VERSION, BuildVersion.warp());
         assertTrue(new BuildVersion().getVersion()[0].equals("warp " + VERSION));
