@@ -397,6 +397,16 @@ class StrimziResourcesTest {
             }
         }
         assertTrue(config.path("kafka.admin.ssl.truststore.location").asText().startsWith(caMount + "/"), config.toString());
+        // The optional Role for strimzisecrets: the one mounted Secret, read only, for the service account Strimzi gives the pods.
+        List<JsonNode> rbac = documents(repo("deploy/strimzi/secrets-role.yaml"));
+        JsonNode role = rbac.get(0);
+        JsonNode binding = rbac.get(1);
+        String secretsVolumeSecret = connect.path("spec").path("template").path("pod").path("volumes").get(0).path("secret").path("secretName").asText();
+        assertEquals(List.of(secretsVolumeSecret), JSON.convertValue(role.path("rules").get(0).path("resourceNames"), List.class));
+        assertEquals(List.of("get"), JSON.convertValue(role.path("rules").get(0).path("verbs"), List.class));
+        assertEquals(connect.path("metadata").path("name").asText() + "-connect", binding.path("subjects").get(0).path("name").asText(),
+                "KafkaConnectResources.serviceAccountName");
+        assertEquals(role.path("metadata").path("name").asText(), binding.path("roleRef").path("name").asText());
         // The metrics rules the KafkaConnect names are in this directory.
         String configMap = connect.path("spec").path("metricsConfig").path("valueFrom").path("configMapKeyRef").path("name").asText();
         assertEquals(configMap, documents(repo("deploy/strimzi/metrics-config.yaml")).get(0).path("metadata").path("name").asText());
