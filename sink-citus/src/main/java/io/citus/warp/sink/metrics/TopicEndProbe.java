@@ -32,7 +32,9 @@ final class TopicEndProbe implements AutoCloseable {
     private Admin admin;
 
     TopicEndProbe(Map<String, Object> adminSettings, TopicPartition partition, String group, StreamLag lag) {
-        this.adminSettings = adminSettings;
+        // A client id of its own: the position check's short-lived Admin uses the configured one at the same time.
+        this.adminSettings = new java.util.HashMap<>(adminSettings);
+        this.adminSettings.put("client.id", "citus-warp-sink-metrics-" + partition.topic());
         this.partition = partition;
         this.group = group;
         this.lag = lag;
