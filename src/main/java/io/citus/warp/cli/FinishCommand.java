@@ -42,13 +42,49 @@ public final class FinishCommand implements Callable<Integer> {
             + " (without it, finish refuses to drop a slot they use).")
     boolean deleteConnectors;
 
+    @Option(names = "--strimzi", description = {"The connectors are KafkaConnector resources owned by the Strimzi operator (warp",
+            "start --print-strimzi): finish does not delete them, since the operator would recreate them, but says which",
+            "resources to remove first (with their offsets), and refuses (exit 1) while their connectors still exist."})
+    boolean strimzi;
+
     @Override
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (strimzi && operatorOwnedConnectorsRemain(client, out)) {
+            return Warp.FINDINGS;
+        }
         return finish(client, settings.kafka(), source, target, settings, force,
                 new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema()), spec.commandLine().getOut());
+    }
+
+    /**
+     * Tells which KafkaConnector resources to remove, and how, before finish removes the rest; true when they (may) still
+     * exist: their connectors are listed by Connect, or no --connect-url lets warp look (then the slot still in use makes
+     * finish refuse to drop it, as for any connector warp cannot see).
+     */
+    private boolean operatorOwnedConnectorsRemain(ConnectClient client, PrintWriter out) {
+        String source = settings.names().sourceConnector();
+        String sink = settings.names().sinkConnector();
+        List<String> steps = io.citus.warp.runtime.KafkaConnectorResources.removalSteps(source, sink);
+        if (client == null) {
+            out.println("the connectors are operator-owned: remove their KafkaConnector resources first (with their offsets), if not done:");
+            steps.forEach(step -> out.println("  " + step));
+            out.flush();
+            return false;
+        }
+        List<String> remaining = java.util.stream.Stream.of(source, sink).filter(client::exists).toList();
+        if (remaining.isEmpty()) {
+            return false;
+        }
+        out.println("refusing to finish: connector(s) " + remaining + " still exist, and the Strimzi operator would recreate any"
+                + " connector warp deleted. Remove their KafkaConnector resources first, with their offsets (a new run under the"
+                + " same --name would resume from them), then run finish again:");
+        steps.forEach(step -> out.println("  " + step));
+        out.flush();
+        return true;
     }
 
     static int finish(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, PgEndpoint source, PgEndpoint target, MigrationSettings settings,

@@ -47,6 +47,17 @@ public final class StartCommand implements Callable<Integer> {
             + "from the source catalog at deploy time, replica.identity.index, are left out).")
     boolean print;
 
+    @Option(names = "--print-strimzi", paramLabel = "DIR", description = {"For a Connect cluster whose connectors the Strimzi",
+            "operator owns (strimzi.io/use-connector-resources): everything start does (topic, slot, base copy), but instead of",
+            "PUTting the connectors it writes them into DIR as KafkaConnector resources, with exactly the configs it would PUT,",
+            "for you to kubectl apply as soon as it says so. --connect-url is then optional (used to validate the configs);",
+            "--secrets-file is the secrets file's path inside the Connect pods. See deploy/README.md."})
+    java.nio.file.Path printStrimzi;
+
+    @Option(names = "--strimzi-cluster", paramLabel = "NAME", description = "With --print-strimzi: the KafkaConnect resource "
+            + "the connectors belong to (label strimzi.io/cluster; default: ${DEFAULT-VALUE}).")
+    String strimziCluster = "warp-connect";
+
     @Override
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
@@ -61,7 +72,7 @@ public final class StartCommand implements Callable<Integer> {
             Output.json(out, both);
             return Warp.OK;
         }
-        if (settings.connectUrl() == null) {
+        if (settings.connectUrl() == null && printStrimzi == null) {
             throw new ParameterException(spec.commandLine(), "warp start needs --connect-url; without a Connect cluster use"
                     + " `warp migrate`, which runs an embedded one");
         }
@@ -69,20 +80,24 @@ public final class StartCommand implements Callable<Integer> {
             throw secretsFileNeeded(spec.commandLine());
         }
         PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
-        ConnectClient client = new ConnectClient(URI.create(settings.connectUrl()));
+        ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
         Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, sinkOverrides);
         Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkSettings, false,
                 settings.kafka());
-        List<String> errors = Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
-                settings.names().sinkConnector(), deployment.sinkConfig());
+        List<String> errors = client == null ? List.of() : Deployer.validateBoth(client, settings.names().sourceConnector(),
+                deployment.sourceConfig(), settings.names().sinkConnector(), deployment.sinkConfig());
         if (errors.isEmpty()) {
-            initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, new ConnectorStreaming(client, deployment,
-                    settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
+            ConnectorStreaming streaming = new ConnectorStreaming(client, deployment, settings.names().sourceConnector(),
+                    settings.names().sinkConnector(), line -> {
                         progress.println(line);
                         progress.flush();
-                    }).creatingTopic(settings.kafka(), settings.names().topic()), progress);
+                    }).creatingTopic(settings.kafka(), settings.names().topic());
+            if (printStrimzi != null) {
+                streaming.asKafkaConnectors(printStrimzi, strimziCluster);
+            }
+            initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, streaming, progress);
         }
-        return report(client, deployment, settings, out, errors);
+        return report(client, printStrimzi != null, deployment, settings, out, errors);
     }
 
     /**
@@ -136,14 +151,18 @@ public final class StartCommand implements Callable<Integer> {
                 settings.progressSchema(), sourceOverrides, sinkOverrides);
     }
 
-    private static int report(ConnectClient client, Deployment deployment, MigrationSettings settings, PrintWriter out,
+    private static int report(ConnectClient client, boolean asResources, Deployment deployment, MigrationSettings settings, PrintWriter out,
                               List<String> errors) {
         if (settings.json()) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("deployed", errors.isEmpty());
+            result.put(asResources ? "written" : "deployed", errors.isEmpty());
             result.put("errors", errors);
             result.put("connectors", List.of(settings.names().sourceConnector(), settings.names().sinkConnector()));
             Output.json(out, result);
+        } else if (errors.isEmpty() && asResources) {
+            out.println("wrote " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector()
+                    + " as KafkaConnector resources (" + deployment.tables().size() + " tables, topic " + settings.names().topic()
+                    + "); the operator deploys them once applied");
         } else if (errors.isEmpty()) {
             out.println("deployed " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector() + " to "
                     + client.baseUrl() + " (" + deployment.tables().size() + " tables, topic " + settings.names().topic() + ")");

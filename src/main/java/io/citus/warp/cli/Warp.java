@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code warp}: moves a live PostgreSQL database into Citus through Kafka Connect, with no downtime. */
-@Command(name = "warp", mixinStandardHelpOptions = true, version = "warp 0.1.0",
+@Command(name = "warp", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = {"Moves a live PostgreSQL database into Citus (or PostgreSQL) with no downtime: Debezium captures",
                 "the source's changes into Kafka, the Citus sink applies them to the target transaction by transaction.",
                 "",

@@ -4,6 +4,7 @@ import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.cutover.Teardown;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
     private final Consumer<String> log;
     private KafkaClients kafka;
     private String topic;
+    /** Set for operator-owned connectors: written as KafkaConnector resources into this directory, never PUT. */
+    private Path resourcesDir;
+    private String connectCluster;
 
     public ConnectorStreaming(ConnectClient client, String sourceName, Map<String, String> sourceConfig, String sinkName,
                               Map<String, String> sinkConfig, Consumer<String> log) {
@@ -47,10 +51,27 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
         return this;
     }
 
+    /**
+     * For a Connect cluster whose connectors Strimzi owns: instead of PUTting the connectors, writes them as KafkaConnector
+     * resources of Connect cluster {@code connectCluster} into {@code dir}, for the user to apply. {@code client} may then
+     * be null (Strimzi's NetworkPolicy closes the REST API to all but the operator and the Connect pods).
+     */
+    public ConnectorStreaming asKafkaConnectors(Path dir, String connectCluster) {
+        this.resourcesDir = dir;
+        this.connectCluster = connectCluster;
+        return this;
+    }
+
     @Override
     public void start() {
         if (topic != null) {
             ChangeTopic.ensure(kafka, topic, sourceConfig, log);
+        }
+        if (resourcesDir != null) {
+            List<Path> files = KafkaConnectorResources.write(resourcesDir, connectCluster, sourceName, sourceConfig, sinkName, sinkConfig);
+            log.accept("wrote the KafkaConnector resources " + files + "; apply them now (the slot exists, the sink holds the "
+                    + "stream until the copy has finished): kubectl apply -f " + files.get(0) + " -f " + files.get(1));
+            return;
         }
         Deployer.put(client, sourceName, sourceConfig, sinkName, sinkConfig);
         log.accept("deployed " + sourceName + " and " + sinkName + " to " + client.baseUrl());
@@ -58,6 +79,19 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
 
     @Override
     public void stop() throws InterruptedException {
+        if (resourcesDir != null) {
+            // The operator would recreate a connector warp deleted: the source must go through its resource, offsets too.
+            if (client == null || client.exists(sourceName)) {
+                String steps = String.join("\n  ", KafkaConnectorResources.removalSteps(sourceName));
+                if (client != null) {
+                    throw new IllegalStateException("an earlier base copy was interrupted and must start over, but the source connector "
+                            + sourceName + " still reads its slot. Remove it with its offsets, then run warp start again:\n  " + steps);
+                }
+                log.accept("base copy start-over: if the KafkaConnector " + sourceName + " was applied, remove it with its offsets"
+                        + " first (the slot cannot be dropped while it reads it):\n  " + steps);
+            }
+            return;
+        }
         List<String> done = new ArrayList<>();
         Teardown.removeConnector(client, sourceName, "Debezium's source offsets", done);
         done.forEach(line -> log.accept("base copy start-over: " + line));

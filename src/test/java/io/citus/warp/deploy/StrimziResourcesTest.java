@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.citus.warp.basecopy.BaseCopy;
+import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.common.SinkConfigKeys;
+import io.citus.warp.common.TableName;
 import io.citus.warp.connect.ConnectorTemplates;
+import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.runtime.Deployment;
+import io.citus.warp.runtime.KafkaConnectorResources;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * deploy/strimzi/*.yaml against the Strimzi 1.2.0 CRDs (vendored in src/test/resources/strimzi from
- * strimzi-kafka-operator's packaging/install/cluster-operator, Apache License 2.0) and against connectors/config.
+ * strimzi-kafka-operator's packaging/install/cluster-operator, Apache License 2.0), against the operator's own rules beyond
+ * the schema ({@link StrimziOperatorRules}: mount paths, keys it drops, files the connectors read, what it reconciles), and
+ * against what {@code warp start} PUTs and {@code warp start --print-strimzi} writes.
  * <p>
- * No cluster runs here, so the checks are those of the API server's structural schema: types, required fields,
+ * No cluster runs here, so the schema checks are those of the API server's structural schema: types, required fields,
  * enums, patterns, and unknown fields (which Kubernetes would silently drop). CEL rules
  * (x-kubernetes-validations) are not evaluated.
  */
@@ -39,16 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StrimziResourcesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** What `warp start` adds to the shipped configs (progress.stream; TLS parameters of the URLs). */
-    private static final Set<String> ADDED_BY_WARP_START = Set.of("progress.stream", "database.sslrootcert");
 
     private static Path repo(String relative) {
-        for (Path base : new Path[] {Paths.get(".."), Paths.get(".")}) {
-            if (Files.exists(base.resolve(relative))) {
-                return base.resolve(relative);
-            }
-        }
-        throw new IllegalStateException(relative + " not found from " + Paths.get("").toAbsolutePath());
+        return RepoFiles.path(relative);
     }
 
     private static List<JsonNode> documents(Path file) throws IOException {
@@ -232,6 +234,9 @@ class StrimziResourcesTest {
         try (var files = Files.list(repo("deploy/strimzi"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 for (JsonNode resource : documents(file)) {
+                    if (!resource.path("apiVersion").asText().startsWith("kafka.strimzi.io/")) {
+                        continue; // core resources (the metrics ConfigMap): MetricsFilesTest
+                    }
                     List<String> errors = errors(resource, crds);
                     assertTrue(errors.isEmpty(), file.getFileName() + " " + resource.path("metadata").path("name").asText() + ": " + errors);
                     resources++;
@@ -272,6 +277,16 @@ class StrimziResourcesTest {
         assertTrue(urls.get("debezium-connector-postgres").endsWith("/debezium-connector-postgres-" + property(pom, "debezium.version")
                 + "-plugin.tar.gz"), urls.toString());
         assertTrue(urls.get("citus-warp-sink").contains("warp-connectors-"), urls.toString());
+        // Strimzi verifies the download against sha512sum: the one shipped is that of the archive the build resolves.
+        String archive = System.getProperty("warp.debezium.archive");
+        if (archive != null && !archive.startsWith("${")) {
+            String sha512 = java.util.HexFormat.of().formatHex(sha512(Paths.get(archive)));
+            spec.path("build").path("plugins").forEach(p -> {
+                if (p.path("name").asText().equals("debezium-connector-postgres")) {
+                    assertEquals(sha512, p.path("artifacts").get(0).path("sha512sum").asText());
+                }
+            });
+        }
         JsonNode config = spec.path("config");
         assertEquals("file", config.path("config.providers").asText());
         assertEquals("org.apache.kafka.common.config.provider.FileConfigProvider", config.path("config.providers.file.class").asText());
@@ -285,50 +300,151 @@ class StrimziResourcesTest {
         }
     }
 
+    /**
+     * The migration of the example (deploy/README.md): {@code warp start --name shop --tables public.orders,public.customers
+     * --source 'jdbc:postgresql://source-db.example.svc:5432/shop?user=warp&sslmode=verify-full&sslrootcert=/mnt/warp-secrets/root.crt'
+     * --target ... --secrets-file /mnt/warp-secrets/secrets.properties --sink-config kafka.bootstrap.servers=... --sink-config
+     * kafka.admin.*=... --print-strimzi DIR}, with the base copy: the very Deployment start renders, PUTs or writes.
+     */
+    static Deployment exampleDeployment() {
+        PgEndpoint source = PgEndpoint.parseUrl("jdbc:postgresql://source-db.example.svc:5432/shop?user=warp&sslmode=verify-full"
+                + "&sslrootcert=/mnt/warp-secrets/root.crt");
+        PgEndpoint target = PgEndpoint.parseUrl("jdbc:postgresql://citus-coordinator.example.svc:5432/shop?user=warp&sslmode=verify-full"
+                + "&sslrootcert=/mnt/warp-secrets/root.crt");
+        Map<String, String> sink = new LinkedHashMap<>();
+        sink.put(SinkConfigKeys.BASE_COPY_SLOT, "warp_shop");
+        sink.put(SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS, "my-cluster-kafka-bootstrap:9093");
+        sink.put("kafka.admin.security.protocol", "SSL");
+        sink.put("kafka.admin.ssl.truststore.type", "PEM");
+        sink.put("kafka.admin.ssl.truststore.location", "/mnt/kafka-cluster-ca/ca.crt");
+        return new Deployment(new MigrationNames("shop"), source, target,
+                List.of(TableName.parse("public.orders"), TableName.parse("public.customers")), "/mnt/warp-secrets/secrets.properties",
+                SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA, BaseCopy.SOURCE_SETTINGS, sink);
+    }
+
+    private static Map<String, String> asConnect(String name, Map<String, String> put) {
+        Map<String, String> config = new LinkedHashMap<>(put);
+        config.put("name", name); // GET /connectors/{name}/config adds it
+        return config;
+    }
+
     @Test
-    void theConnectorsAreTheShippedConfigsWithThePlaceholdersFilledIn() throws IOException {
+    void theShippedConnectorsAreExactlyWhatWarpStartWouldPutSoTheOperatorChangesNothing() throws IOException {
+        Deployment d = exampleDeployment();
+        Map<String, Map<String, String>> put = Map.of("warp-shop-source", asConnect("warp-shop-source", d.sourceConfig()),
+                "warp-shop-sink", asConnect("warp-shop-sink", d.sinkConfig()));
         List<JsonNode> connectors = documents(repo("deploy/strimzi/kafka-connectors.yaml"));
-        Map<String, String> templates = Map.of("io.debezium.connector.postgresql.PostgresConnector", ConnectorTemplates.SOURCE_POSTGRES,
-                "io.citus.warp.sink.CitusSinkConnector", ConnectorTemplates.SINK_CITUS);
-        assertEquals(2, connectors.size());
+        assertEquals(put.keySet(), Set.of(connectors.get(0).path("metadata").path("name").asText(),
+                connectors.get(1).path("metadata").path("name").asText()));
         for (JsonNode connector : connectors) {
-            JsonNode spec = connector.path("spec");
-            String template = templates.get(spec.path("class").asText());
-            assertNotNull(template, "a connector of an unknown class: " + spec.path("class"));
-            Map<String, String> shipped = new LinkedHashMap<>(ConnectorTemplates.raw(template));
-            assertEquals(shipped.remove("connector.class"), spec.path("class").asText());
-            assertEquals(shipped.remove("tasks.max"), spec.path("tasksMax").asText());
-            Map<String, String> config = new LinkedHashMap<>();
-            spec.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().isTextual()
-                    ? e.getValue().asText() : JSON.valueToTree(e.getValue()).toString()));
-            for (Map.Entry<String, String> e : shipped.entrySet()) {
-                String value = config.get(e.getKey());
-                assertNotNull(value, template + "'s " + e.getKey() + " is missing from the KafkaConnector " + connector.path("metadata").path("name"));
-                assertTrue(filledIn(e.getValue()).matcher(value).matches(),
-                        e.getKey() + " = " + value + " is not " + template + "'s " + e.getValue() + " filled in");
-            }
-            for (String key : config.keySet()) {
-                assertTrue(shipped.containsKey(key) || ADDED_BY_WARP_START.contains(key),
-                        key + " is in the KafkaConnector but neither in " + template + " nor added by warp start");
-            }
-            assertFalse(config.values().stream().anyMatch(v -> v.contains("{{")), "no placeholder left: " + config);
+            String name = connector.path("metadata").path("name").asText();
+            assertEquals(new java.util.TreeMap<>(put.get(name)), new java.util.TreeMap<>(StrimziOperatorRules.operatorConfig(connector)),
+                    name + ": the operator would PUT this config, and re-PUT it over any other");
+        }
+        // What makes the base copy work, and the sink's position check: kept by the operator because the resources say so.
+        assertEquals("no_data", StrimziOperatorRules.operatorConfig(connectors.get(0)).get("snapshot.mode"));
+        assertEquals("warp_shop", StrimziOperatorRules.operatorConfig(connectors.get(1)).get(SinkConfigKeys.BASE_COPY_SLOT));
+    }
+
+    @Test
+    void printStrimziWritesEveryValueAsTheOperatorWillPutIt(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.citus.warp.sink.CitusSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("name", "ignored");
+        config.put("table.include.list", "public\\.orders,\"odd\"\\.\"Name: yes # no\"");
+        config.put("connection.password", "${file:/mnt/warp-secrets/secrets.properties:target.password}");
+        config.put("poll.interval.ms", "50");
+        config.put("flag", "true");
+        config.put("empty", "");
+        config.put("multi", "line1\nline2 'quoted' \\ end");
+        Path file = KafkaConnectorResources.write(dir, "warp-connect", "warp-x-source", config, "warp-x-sink", config).get(1);
+        JsonNode resource = documents(file).get(0);
+        assertEquals(List.of(), errors(resource, crdsByKind()), "valid against the CRD");
+        assertEquals("warp-connect", resource.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+        Map<String, String> expected = new LinkedHashMap<>(config);
+        expected.put("name", "warp-x-sink");
+        assertEquals(new java.util.TreeMap<>(expected), new java.util.TreeMap<>(StrimziOperatorRules.operatorConfig(resource)));
+        resource.path("spec").path("config").forEach(v -> assertTrue(v.isTextual(), "every value a string: " + v));
+        for (String owned : KafkaConnectorResources.OPERATOR_OWNED_KEYS) {
+            assertFalse(resource.path("spec").path("config").has(owned), owned + " would be dropped by the operator");
         }
     }
 
-    /** The template value as a pattern: each {{placeholder}} matches any non-empty text; a URL may carry more parameters. */
-    private static Pattern filledIn(String templateValue) {
-        StringBuilder regex = new StringBuilder();
-        Matcher m = Pattern.compile("\\{\\{[a-z0-9._-]+}}").matcher(templateValue);
-        int last = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(templateValue.substring(last, m.start()))).append(".+");
-            last = m.end();
+    @Test
+    void theShippedResourcesPassTheOperatorsOwnRules() throws IOException {
+        JsonNode connect = documents(repo("deploy/strimzi/kafka-connect.yaml")).get(0);
+        List<JsonNode> connectors = documents(repo("deploy/strimzi/kafka-connectors.yaml"));
+        assertEquals(List.of(), StrimziOperatorRules.errors(connect, connectors));
+        // The sink's position check reaches the cluster Connect uses, over TLS with the cluster CA that Connect trusts.
+        JsonNode sink = connectors.stream().filter(c -> c.path("spec").path("class").asText().endsWith("CitusSinkConnector")).findFirst().orElseThrow();
+        JsonNode config = sink.path("spec").path("config");
+        assertEquals(connect.path("spec").path("bootstrapServers").asText(), config.path(SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS).asText());
+        assertTrue(connect.path("spec").has("tls"));
+        assertEquals("SSL", config.path("kafka.admin.security.protocol").asText());
+        String caSecret = connect.path("spec").path("tls").path("trustedCertificates").get(0).path("secretName").asText();
+        String caVolume = null;
+        for (JsonNode v : connect.path("spec").path("template").path("pod").path("volumes")) {
+            if (caSecret.equals(v.path("secret").path("secretName").asText())) {
+                caVolume = v.path("name").asText();
+            }
         }
-        regex.append(Pattern.quote(templateValue.substring(last)));
-        if (templateValue.startsWith("jdbc:")) {
-            regex.append("(&.*)?");
+        assertNotNull(caVolume, "the cluster CA secret " + caSecret + " is mounted");
+        String caMount = null;
+        for (JsonNode m : connect.path("spec").path("template").path("connectContainer").path("volumeMounts")) {
+            if (m.path("name").asText().equals(caVolume)) {
+                caMount = m.path("mountPath").asText();
+            }
         }
-        return Pattern.compile(regex.toString());
+        assertTrue(config.path("kafka.admin.ssl.truststore.location").asText().startsWith(caMount + "/"), config.toString());
+        // The optional Role for strimzisecrets: the one mounted Secret, read only, for the service account Strimzi gives the pods.
+        List<JsonNode> rbac = documents(repo("deploy/strimzi/secrets-role.yaml"));
+        JsonNode role = rbac.get(0);
+        JsonNode binding = rbac.get(1);
+        String secretsVolumeSecret = connect.path("spec").path("template").path("pod").path("volumes").get(0).path("secret").path("secretName").asText();
+        assertEquals(List.of(secretsVolumeSecret), JSON.convertValue(role.path("rules").get(0).path("resourceNames"), List.class));
+        assertEquals(List.of("get"), JSON.convertValue(role.path("rules").get(0).path("verbs"), List.class));
+        assertEquals(connect.path("metadata").path("name").asText() + "-connect", binding.path("subjects").get(0).path("name").asText(),
+                "KafkaConnectResources.serviceAccountName");
+        assertEquals(role.path("metadata").path("name").asText(), binding.path("roleRef").path("name").asText());
+        // The metrics rules the KafkaConnect names are in this directory.
+        String configMap = connect.path("spec").path("metricsConfig").path("valueFrom").path("configMapKeyRef").path("name").asText();
+        assertEquals(configMap, documents(repo("deploy/strimzi/metrics-config.yaml")).get(0).path("metadata").path("name").asText());
+    }
+
+    @Test
+    void theOperatorRulesRejectWhatTheOperatorWould() throws IOException {
+        JsonNode connect = documents(repo("deploy/strimzi/kafka-connect.yaml")).get(0);
+        List<JsonNode> connectors = documents(repo("deploy/strimzi/kafka-connectors.yaml"));
+        ObjectNode optMount = connect.deepCopy();
+        ((ObjectNode) optMount.path("spec").path("template").path("connectContainer").path("volumeMounts").get(0))
+                .put("mountPath", "/opt/kafka/warp-secrets");
+        assertTrue(StrimziOperatorRules.errors(optMount, connectors).stream().anyMatch(e -> e.contains("Forbidden path found in additional volumes")),
+                StrimziOperatorRules.errors(optMount, connectors).toString());
+        ObjectNode tasksInConfig = connectors.get(1).deepCopy();
+        ((ObjectNode) tasksInConfig.path("spec").path("config")).put("tasks.max", "1");
+        assertTrue(StrimziOperatorRules.errors(connect, List.of(tasksInConfig)).stream().anyMatch(e -> e.contains("dropped by the operator")));
+        ObjectNode outside = connectors.get(1).deepCopy();
+        ((ObjectNode) outside.path("spec").path("config")).put("connection.password", "${file:/etc/warp/secrets.properties:target.password}");
+        List<String> outsideErrors = StrimziOperatorRules.errors(connect, List.of(outside));
+        assertTrue(outsideErrors.stream().anyMatch(e -> e.contains("allowed.paths")) && outsideErrors.stream().anyMatch(e -> e.contains("no volume mount")),
+                outsideErrors.toString());
+        ObjectNode otherCluster = connectors.get(0).deepCopy();
+        ((ObjectNode) otherCluster.path("metadata").path("labels")).put("strimzi.io/cluster", "other");
+        assertFalse(StrimziOperatorRules.errors(connect, List.of(otherCluster)).isEmpty());
+        // A KafkaConnector with Debezium's own snapshot (the template's snapshot.mode=initial) is not what start PUTs for the
+        // base copy: the operator would revert start's connector to it.
+        ObjectNode initial = connectors.get(0).deepCopy();
+        ((ObjectNode) initial.path("spec").path("config")).put("snapshot.mode", "initial");
+        assertFalse(StrimziOperatorRules.operatorConfig(initial).equals(asConnect("warp-shop-source", exampleDeployment().sourceConfig())));
+    }
+
+    private static byte[] sha512(Path file) throws IOException {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-512").digest(Files.readAllBytes(file));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String property(String pom, String name) {

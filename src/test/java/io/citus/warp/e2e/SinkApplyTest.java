@@ -77,9 +77,9 @@ class SinkApplyTest {
             Set<ObjectName> names = jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + m.sinkConnector() + ",*"), null);
             assertEquals(1, names.size(), "one metrics bean for the sink task: " + names);
             ObjectName task = names.iterator().next();
-            assertEquals(6.0, ((Number) jmx.getAttribute(task, "transactions-applied")).doubleValue());
-            assertEquals(2500.0, ((Number) jmx.getAttribute(task, "snapshot-rows-applied")).doubleValue());
-            assertTrue(((Number) jmx.getAttribute(task, "last-commit-lsn")).longValue() > 0);
+            assertEquals(6.0, ((Number) jmx.getAttribute(task, "transactions-applied-total")).doubleValue());
+            assertEquals(2500.0, ((Number) jmx.getAttribute(task, "snapshot-rows-applied-total")).doubleValue());
+            assertTrue(((Number) jmx.getAttribute(task, "last-applied-commit-lsn")).longValue() > 0);
         }
     }
 

@@ -60,11 +60,20 @@ public final class ConnectWorkerProcess implements AutoCloseable {
      */
     public static ConnectWorkerProcess start(Path kafkaLibs, String bootstrapServers, Path pluginPath, String groupId,
                                              Map<String, String> overrides, Path workDir) {
+        return start(kafkaLibs, bootstrapServers, pluginPath, groupId, overrides, workDir, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, Path, String, Map, Path)}, with extra JVM options for the worker (as KAFKA_OPTS adds
+     * them to connect-distributed.sh), e.g. a {@code -javaagent:} such as Prometheus' JMX exporter.
+     */
+    public static ConnectWorkerProcess start(Path kafkaLibs, String bootstrapServers, Path pluginPath, String groupId,
+                                             Map<String, String> overrides, Path workDir, List<String> jvmOptions) {
         IllegalStateException last = null;
         // The REST port is chosen here; another process on this machine may take it first, so try again.
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                return startOnce(kafkaLibs, bootstrapServers, pluginPath, groupId, overrides, workDir);
+                return startOnce(kafkaLibs, bootstrapServers, pluginPath, groupId, overrides, workDir, jvmOptions);
             } catch (PortTaken e) {
                 last = e;
                 LOG.warn("Connect worker could not bind its REST port (attempt {}): {}", attempt, e.getMessage());
@@ -74,7 +83,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     }
 
     private static ConnectWorkerProcess startOnce(Path kafkaLibs, String bootstrapServers, Path pluginPath, String groupId,
-                                                  Map<String, String> overrides, Path workDir) {
+                                                  Map<String, String> overrides, Path workDir, List<String> jvmOptions) {
         try {
             Path dir = Files.createDirectories(workDir);
             int port = Ports.free();
@@ -111,6 +120,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             command.add("-Dcom.sun.management.jmxremote.ssl=false");
             command.add("-Djava.rmi.server.hostname=127.0.0.1");
             command.add("-Dlog4j2.configurationFile=" + log4j.toUri());
+            command.addAll(jvmOptions);
             command.add("-cp");
             command.add(classPath(kafkaLibs));
             command.add(MAIN_CLASS);

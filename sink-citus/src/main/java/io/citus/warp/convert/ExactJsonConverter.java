@@ -31,6 +31,12 @@ import java.util.Map;
  * (with the same loss).
  */
 public class ExactJsonConverter extends JsonConverter {
+    /** This plugin's version, not Kafka's (which {@link JsonConverter#version()} returns). */
+    @Override
+    public String version() {
+        return io.citus.warp.sink.Version.get();
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[][] NON_FINITE = {
             "\"NaN\"".getBytes(StandardCharsets.UTF_8),

@@ -99,6 +99,8 @@ public final class CitusSinkTask extends SinkTask {
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("plugin metrics unavailable on this worker", e);
         }
+        metrics.watchTopic(config.kafkaAdminSettings(), props.get("topics"),
+                "connect-" + props.getOrDefault(CitusSinkConnector.CONNECTOR_NAME, stream));
         PgText text = new PgText(config.placeholder(), config.timetzAsUtc());
         RowEncoder encoder = new RowEncoder(text, config.keylessTables(), config.replicaIdentityIndexes());
         queue = new ApplyQueue(new TargetApplier(session, encoder, progress, this::committed,
@@ -114,6 +116,7 @@ public final class CitusSinkTask extends SinkTask {
                         metrics.duplicateSkipped();
                     }
                 });
+        metrics.watchQueue(queue::size);
         assembler = new TransactionAssembler(config.boundaries(), config.transactionBufferChanges());
         baseCopy = config.baseCopySlot().isEmpty() ? null : new BaseCopyGate(config.progressSchema(), config.baseCopySlot());
         LOG.info("Citus sink task for stream '{}' started (target {}, transaction boundaries {})", stream, config.url(),
@@ -177,6 +180,7 @@ public final class CitusSinkTask extends SinkTask {
                 seeked = true;
                 ingested.put(tp, offset);
                 applied.put(tp, offset);
+                metrics.applied(offset);
                 LOG.info("stream '{}' resumes after Kafka {} (last applied commit LSN {})", stream, stored.get().kafka(),
                         stored.get().commitLsn() < 0 ? "-" : Lsn.format(stored.get().commitLsn()));
             } else {
@@ -193,7 +197,9 @@ public final class CitusSinkTask extends SinkTask {
 
     private BaseCopyGate.State baseCopyState() {
         try {
-            return baseCopy.read(session.connection());
+            BaseCopyGate.State state = baseCopy.read(session.connection());
+            metrics.baseCopy(state);
+            return state;
         } catch (SQLException e) {
             session.discard();
             throw new ApplyException(ErrorKind.of(e), "cannot read the base copy's state from the target: " + e.getMessage(), e);
@@ -214,6 +220,7 @@ public final class CitusSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        metrics.received(records);
         try {
             if (!positioned) {
                 boolean seeked = position();
@@ -369,6 +376,7 @@ public final class CitusSinkTask extends SinkTask {
     }
 
     private void acknowledge(KafkaPosition position) {
+        metrics.applied(position.offset());
         applied.merge(new TopicPartition(position.topic(), position.partition()), position.offset(), Math::max);
     }
 
@@ -400,6 +408,9 @@ public final class CitusSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (session != null) {
             session.close();
         }

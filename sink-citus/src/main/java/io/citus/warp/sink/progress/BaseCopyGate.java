@@ -17,8 +17,16 @@ import java.sql.SQLException;
  * leaves its slot's changes in the topic, and the next attempt's slot starts later).
  */
 public final class BaseCopyGate {
-    /** The copy's state: still running (or not started), or finished with the slot's consistent point. */
-    public record State(boolean finished, long consistentLsn, String detail) {
+    /**
+     * The copy's state: still running (or not started), or finished with the slot's consistent point; its ranges and
+     * rows copied so far out of those planned (-1 while nothing is recorded), for the sink's base-copy metrics.
+     */
+    public record State(boolean finished, long consistentLsn, String detail, long rangesCopied, long rangesTotal,
+                        long rowsCopied, long rowsEstimated) {
+        State(boolean finished, long consistentLsn, String detail) {
+            this(finished, consistentLsn, detail, -1, -1, -1, -1);
+        }
+
         /** Transactions committed before this LSN are in the copied rows. -1 while the copy runs. */
         public long skipBelow() {
             return finished ? consistentLsn : -1;
@@ -51,8 +59,10 @@ public final class BaseCopyGate {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT b.attempt, (b.consistent_lsn - '0/0'::pg_lsn)::bigint,"
-                + " b.copied_at IS NOT NULL, (SELECT count(*) FILTER (WHERE r.copied_at IS NOT NULL) || ' of ' || count(*)"
-                + " FROM " + ranges + " r WHERE r.slot_name = b.slot_name) FROM " + table + " b WHERE b.slot_name = ?")) {
+                + " b.copied_at IS NOT NULL, r.copied, r.total, r.rows_copied, r.rows_estimated FROM " + table + " b,"
+                + " LATERAL (SELECT count(*) FILTER (WHERE copied_at IS NOT NULL) AS copied, count(*) AS total,"
+                + " coalesce(sum(rows_copied), 0) AS rows_copied, coalesce(sum(estimated_rows), 0) AS rows_estimated"
+                + " FROM " + ranges + " WHERE slot_name = b.slot_name) r WHERE b.slot_name = ?")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -60,10 +70,14 @@ public final class BaseCopyGate {
                 }
                 long lsn = rs.getLong(2);
                 boolean hasLsn = !rs.wasNull();
+                long copied = rs.getLong(4);
+                long total = rs.getLong(5);
                 if (rs.getBoolean(3) && hasLsn) {
-                    return new State(true, lsn, "finished at consistent point " + Lsn.format(lsn));
+                    return new State(true, lsn, "finished at consistent point " + Lsn.format(lsn), copied, total, rs.getLong(6),
+                            rs.getLong(7));
                 }
-                return new State(false, -1, "attempt " + rs.getInt(1) + ", " + rs.getString(4) + " ranges copied");
+                return new State(false, -1, "attempt " + rs.getInt(1) + ", " + copied + " of " + total + " ranges copied", copied,
+                        total, rs.getLong(6), rs.getLong(7));
             }
         }
     }
