@@ -3,8 +3,8 @@ package io.citus.warp.sink.apply;
 import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
 import io.citus.warp.sink.event.ChangeEvent;
-import io.citus.warp.sink.target.TargetColumn;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetColumn;
+import io.citus.warp.sink.catalog.TargetTable;
 import io.citus.warp.sink.value.PgText;
 import io.citus.warp.sink.value.UnsupportedValueException;
 

@@ -8,7 +8,7 @@ import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Lsn;
 import io.citus.warp.common.TableName;
 import io.citus.warp.sink.progress.ProgressStore;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.Lsn;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.citus.warp.sink.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.citus.warp.sink.target.TargetColumn;
+import io.citus.warp.sink.catalog.TargetColumn;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 

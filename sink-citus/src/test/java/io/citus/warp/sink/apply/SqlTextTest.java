@@ -2,9 +2,9 @@ package io.citus.warp.sink.apply;
 
 import io.citus.warp.common.TableName;
 import io.citus.warp.common.Identifiers;
-import io.citus.warp.sink.target.Distribution;
-import io.citus.warp.sink.target.TargetColumn;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.Distribution;
+import io.citus.warp.sink.catalog.TargetColumn;
+import io.citus.warp.sink.catalog.TargetTable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

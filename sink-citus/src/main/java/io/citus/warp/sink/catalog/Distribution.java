@@ -1,4 +1,4 @@
-package io.citus.warp.sink.target;
+package io.citus.warp.sink.catalog;
 
 /** How Citus places a table; plain PostgreSQL tables are LOCAL. */
 public enum Distribution {

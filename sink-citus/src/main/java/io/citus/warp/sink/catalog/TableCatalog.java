@@ -1,4 +1,4 @@
-package io.citus.warp.sink.target;
+package io.citus.warp.sink.catalog;
 
 import io.citus.warp.common.TableName;
 import io.citus.warp.common.Identifiers;
