@@ -1,16 +1,16 @@
 package io.citus.warp.sink.progress;
 
+import io.citus.warp.common.BaseCopyTables;
+import io.citus.warp.common.BaseCopyTables.SlotCopy;
 import io.citus.warp.sink.event.Lsn;
-import io.citus.warp.common.ProgressTables;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Whether Warp's base copy of this migration has finished on the target, read from its record in the progress
- * schema ({@code base_copy}, written by the CLI's base copy). The connectors are deployed as soon as the copy's slot
+ * schema ({@link BaseCopyTables}, written by the CLI's base copy). The connectors are deployed as soon as the copy's slot
  * exists, so changes arrive while ranges are still being copied; applying one then could touch a row not yet copied.
  * The sink therefore holds the stream until the copy has finished, and then applies only the transactions that
  * committed at or after the copy's consistent point: the earlier ones are in the copied rows (an interrupted attempt
@@ -25,13 +25,11 @@ public final class BaseCopyGate {
         }
     }
 
-    private final String table;
-    private final String ranges;
+    private final String schema;
     private final String slot;
 
     public BaseCopyGate(String progressSchema, String slot) {
-        this.table = ProgressTables.qualified(progressSchema, ProgressTables.BASE_COPY);
-        this.ranges = ProgressTables.qualified(progressSchema, ProgressTables.BASE_COPY_RANGES);
+        this.schema = progressSchema;
         this.slot = slot;
     }
 
@@ -40,31 +38,14 @@ public final class BaseCopyGate {
     }
 
     public State read(Connection c) throws SQLException {
-        try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, table);
-            exists.setString(2, ranges);
-            try (ResultSet rs = exists.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1) || !rs.getBoolean(2)) {
-                    return new State(false, -1, "no base copy recorded on the target yet");
-                }
-            }
+        Optional<SlotCopy> copy = BaseCopyTables.read(c, schema, slot);
+        if (copy.isEmpty()) {
+            return new State(false, -1, "no base copy recorded for slot " + slot + " on the target yet");
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT b.attempt, (b.consistent_lsn - '0/0'::pg_lsn)::bigint,"
-                + " b.copied_at IS NOT NULL, (SELECT count(*) FILTER (WHERE r.copied_at IS NOT NULL) || ' of ' || count(*)"
-                + " FROM " + ranges + " r WHERE r.slot_name = b.slot_name) FROM " + table + " b WHERE b.slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return new State(false, -1, "no base copy recorded for slot " + slot + " yet");
-                }
-                long lsn = rs.getLong(2);
-                boolean hasLsn = !rs.wasNull();
-                if (rs.getBoolean(3) && hasLsn) {
-                    return new State(true, lsn, "finished at consistent point " + Lsn.format(lsn));
-                }
-                return new State(false, -1, "attempt " + rs.getInt(1) + ", " + rs.getString(4) + " ranges copied");
-            }
+        SlotCopy s = copy.get();
+        if (s.finished()) {
+            return new State(true, s.consistentLsnValue(), "finished at consistent point " + Lsn.format(s.consistentLsnValue()));
         }
+        return new State(false, -1, "attempt " + s.attempt() + ", " + s.rangesCopied() + " of " + s.ranges() + " ranges copied");
     }
 }
