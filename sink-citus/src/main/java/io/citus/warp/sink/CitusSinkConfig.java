@@ -22,6 +22,8 @@ import java.util.Set;
 
 /** The Citus sink's settings; the keys warp renders and reads back are shared through {@link SinkConfigKeys}. */
 public final class CitusSinkConfig extends AbstractConfig {
+    /** The connector's name, which Connect adds to every connector and task config. */
+    public static final String CONNECTOR_NAME = "name";
     public static final String CONNECTION_URL = SinkConfigKeys.CONNECTION_URL;
     public static final String CONNECTION_USER = SinkConfigKeys.CONNECTION_USER;
     public static final String CONNECTION_PASSWORD = SinkConfigKeys.CONNECTION_PASSWORD;
