@@ -19,20 +19,23 @@ public final class DebeziumStream {
     private static final Schema KEY = SchemaBuilder.struct().name("warp.public.orders.Key").field("id", Schema.INT64_SCHEMA).build();
     private static final Schema ROW = SchemaBuilder.struct().name("warp.public.orders.Value").optional()
             .field("id", Schema.INT64_SCHEMA).field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
-    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+    /** Debezium PostgreSQL's source block, as much of it as the sink reads. */
+    public static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
             .field("ts_ms", Schema.INT64_SCHEMA).field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
             .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
             .field("txId", Schema.OPTIONAL_INT64_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
             .field("sequence", Schema.OPTIONAL_STRING_SCHEMA).build();
-    private static final Schema TX = SchemaBuilder.struct().name("event.block").optional()
+    /** The transaction block of a change (provide.transaction.metadata=true). */
+    public static final Schema TX = SchemaBuilder.struct().name("event.block").optional()
             .field("id", Schema.STRING_SCHEMA).field("total_order", Schema.INT64_SCHEMA)
             .field("data_collection_order", Schema.INT64_SCHEMA).build();
     private static final Schema ENVELOPE = SchemaBuilder.struct().name("warp.public.orders.Envelope")
             .field("before", ROW).field("after", ROW).field("source", SOURCE).field("transaction", TX)
             .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
-    private static final Schema MARKER_KEY = SchemaBuilder.struct()
+    /** Key and value of a BEGIN or END record. */
+    public static final Schema MARKER_KEY = SchemaBuilder.struct()
             .name("io.debezium.connector.common.TransactionMetadataKey").field("id", Schema.STRING_SCHEMA).build();
-    private static final Schema MARKER = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
+    public static final Schema MARKER = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
             .field("status", Schema.STRING_SCHEMA).field("id", Schema.STRING_SCHEMA)
             .field("event_count", Schema.OPTIONAL_INT64_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
 

@@ -9,18 +9,16 @@ import java.util.List;
 public final class TimeType implements ValueType {
     private static final long MICROS_PER_DAY = 86_400_000_000L;
 
-    public static final TimeType MILLIS = new TimeType("io.debezium.time.Time", 1_000, 1);
-    public static final TimeType MICROS = new TimeType("io.debezium.time.MicroTime", 1, 1);
-    public static final TimeType NANOS = new TimeType("io.debezium.time.NanoTime", 1, 1_000);
+    public static final TimeType MILLIS = new TimeType("io.debezium.time.Time", TimeScale.MILLIS);
+    public static final TimeType MICROS = new TimeType("io.debezium.time.MicroTime", TimeScale.MICROS);
+    public static final TimeType NANOS = new TimeType("io.debezium.time.NanoTime", TimeScale.NANOS);
 
     private final String name;
-    private final long multiplier;
-    private final long divisor;
+    private final TimeScale scale;
 
-    private TimeType(String name, long multiplier, long divisor) {
+    private TimeType(String name, TimeScale scale) {
         this.name = name;
-        this.multiplier = multiplier;
-        this.divisor = divisor;
+        this.scale = scale;
     }
 
     @Override
@@ -30,7 +28,7 @@ public final class TimeType implements ValueType {
 
     @Override
     public String text(Schema schema, Object value, TargetColumn column) {
-        return text(Math.floorDiv(((Number) value).longValue(), divisor) * multiplier);
+        return text(scale.micros(value));
     }
 
     /** Microseconds since midnight; PostgreSQL's time goes up to 24:00:00 inclusive. */

@@ -17,20 +17,18 @@ public final class TimestampType implements ValueType {
     static final long MICROS_NEGATIVE_INFINITY = -9223372036832400000L;
     private static final long MICROS_PER_DAY = 86_400_000_000L;
 
-    public static final TimestampType MILLIS = new TimestampType("io.debezium.time.Timestamp", 1_000, 1, true);
-    public static final TimestampType MICROS = new TimestampType("io.debezium.time.MicroTimestamp", 1, 1, true);
+    public static final TimestampType MILLIS = new TimestampType("io.debezium.time.Timestamp", TimeScale.MILLIS, true);
+    public static final TimestampType MICROS = new TimestampType("io.debezium.time.MicroTimestamp", TimeScale.MICROS, true);
     /** Not checked in arrays (the PostgreSQL connector's time.precision.mode never produces it). */
-    public static final TimestampType NANOS = new TimestampType("io.debezium.time.NanoTimestamp", 1, 1_000, false);
+    public static final TimestampType NANOS = new TimestampType("io.debezium.time.NanoTimestamp", TimeScale.NANOS, false);
 
     private final String name;
-    private final long multiplier;
-    private final long divisor;
+    private final TimeScale scale;
     private final boolean checkedInArrays;
 
-    private TimestampType(String name, long multiplier, long divisor, boolean checkedInArrays) {
+    private TimestampType(String name, TimeScale scale, boolean checkedInArrays) {
         this.name = name;
-        this.multiplier = multiplier;
-        this.divisor = divisor;
+        this.scale = scale;
         this.checkedInArrays = checkedInArrays;
     }
 
@@ -41,15 +39,15 @@ public final class TimestampType implements ValueType {
 
     @Override
     public String text(Schema schema, Object value, TargetColumn column) {
-        return text(Math.floorDiv(((Number) value).longValue(), divisor) * multiplier);
+        return text(scale.micros(value));
     }
 
     /** Before 1582-10-15 (PgJDBC's '-infinity' excepted). */
     @Override
     public boolean alteredInArrays(Object value) {
         long v = ((Number) value).longValue();
-        return checkedInArrays && v != MICROS_NEGATIVE_INFINITY / multiplier
-                && v < DateType.GREGORIAN_START_DAY * (MICROS_PER_DAY / multiplier);
+        return checkedInArrays && v != MICROS_NEGATIVE_INFINITY / scale.multiplier
+                && v < DateType.GREGORIAN_START_DAY * (MICROS_PER_DAY / scale.multiplier);
     }
 
     /** Microseconds since the epoch, in UTC, as a timestamp without time zone. */
