@@ -62,6 +62,7 @@ public final class SnapshotLoader {
     }
 
     public void apply(List<ChangeEvent> rows, KafkaPosition end) {
+        loading = null;
         try {
             target.run(() -> FailureMessage.snapshotRows(loading == null ? rows : loading), c -> load(c, rows, end, true));
         } catch (ApplyException e) {
