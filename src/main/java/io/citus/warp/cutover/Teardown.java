@@ -9,6 +9,7 @@ import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import org.apache.kafka.clients.admin.Admin;
 import io.citus.warp.runtime.KafkaClients;
+import io.citus.warp.common.BaseCopyTables;
 import io.citus.warp.common.ProgressTables;
 import io.citus.warp.status.ProgressLocation;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -161,10 +162,9 @@ public final class Teardown {
             }
             // The base copy's record of this slot too: a re-run under the same name must copy again, not find a
             // finished copy whose slot is gone.
-            for (String table : List.of("base_copy_progress", "base_copy")) {
-                String qualified = Sql.ident(schema) + "." + table;
-                if ("t".equals(Sql.one(c, "SELECT to_regclass(?) IS NOT NULL", qualified))) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE slot_name = ?")) {
+            if (BaseCopyTables.exist(c, schema)) {
+                for (String table : BaseCopyTables.ALL) {
+                    try (PreparedStatement ps = c.prepareStatement(BaseCopyTables.deleteSlot(schema, table))) {
                         ps.setString(1, names.slot());
                         ps.executeUpdate();
                     }

@@ -4,11 +4,10 @@ import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.TableName;
 import io.citus.warp.runtime.ConnectRuntime;
 import io.citus.warp.schema.CatalogReader;
-import io.citus.warp.schema.CitusCatalog;
-import io.citus.warp.schema.CitusCatalog.Placement;
 import io.citus.warp.schema.TableDefinition;
 
 import java.sql.Connection;
@@ -237,8 +236,8 @@ public final class Preflight {
         try (Connection c = target.connect()) {
             add(Finding.ok("target", "reachable", target.describe() + ", PostgreSQL " + Sql.one(c, "SHOW server_version")));
             CatalogReader catalog = new CatalogReader(c);
-            CitusCatalog citus = new CitusCatalog(c);
-            add(citus.isCitus() ? Finding.ok("target", "Citus", "Citus " + Sql.one(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'"))
+            boolean citus = CitusPlacement.citusInstalled(c);
+            add(citus ? Finding.ok("target", "Citus", "Citus " + Sql.one(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'"))
                     : Finding.warn("target", "Citus", "not a Citus coordinator (plain PostgreSQL): tables stay local"));
             boolean canCreate = "t".equals(Sql.one(c, "SELECT has_database_privilege(current_database(), 'CREATE')"))
                     || "t".equals(Sql.one(c, "SELECT has_schema_privilege(?, 'CREATE') FROM pg_namespace WHERE nspname = ?",
@@ -270,8 +269,8 @@ public final class Preflight {
                     add(Finding.blocker("target", "sequence privileges " + t, target.user() + " lacks UPDATE on " + sequences
                             + " (cutover sets them past the source's values)"));
                 }
-                if (citus.isCitus()) {
-                    checkDistribution(t, citus.placement(t), sourceDef, targetDef);
+                if (citus) {
+                    checkDistribution(t, CitusPlacement.of(c, t), sourceDef, targetDef);
                 }
             }
         } catch (SQLException e) {
@@ -279,7 +278,7 @@ public final class Preflight {
         }
     }
 
-    void checkDistribution(TableName t, Placement placement, TableDefinition sourceDef, TableDefinition targetDef) {
+    void checkDistribution(TableName t, CitusPlacement placement, TableDefinition sourceDef, TableDefinition targetDef) {
         String check = "distribution " + t;
         switch (placement.kind()) {
             case REFERENCE -> add(Finding.ok("target", check, "reference table"));
