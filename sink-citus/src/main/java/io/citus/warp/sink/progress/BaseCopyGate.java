@@ -2,6 +2,8 @@ package io.citus.warp.sink.progress;
 
 import io.citus.warp.sink.event.Lsn;
 import io.citus.warp.common.ProgressTables;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,7 +41,24 @@ public final class BaseCopyGate {
         return slot;
     }
 
+    /**
+     * Reads the copy's state. On a session with autocommit off (the sink's), the read-only transaction this read began is
+     * ended again: the sink asks every few seconds for as long as the copy runs, and must not sit idle in a transaction
+     * holding locks on the progress tables and an old snapshot meanwhile. A transaction the caller had open stays open.
+     */
     public State read(Connection c) throws SQLException {
+        boolean endTransaction = !c.getAutoCommit()
+                && c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
+        try {
+            return readState(c);
+        } finally {
+            if (endTransaction) {
+                c.rollback(); // nothing was written: rollback ends it as well as commit, and cannot fail on a conflict
+            }
+        }
+    }
+
+    private State readState(Connection c) throws SQLException {
         try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, to_regclass(?) IS NOT NULL")) {
             exists.setString(1, table);
             exists.setString(2, ranges);
