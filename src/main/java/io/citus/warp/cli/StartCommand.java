@@ -2,6 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.lock.RunLock;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
@@ -76,11 +77,14 @@ public final class StartCommand implements Callable<Integer> {
         List<String> errors = Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig());
         if (errors.isEmpty()) {
-            initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, new ConnectorStreaming(client, deployment,
-                    settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
-                        progress.println(line);
-                        progress.flush();
-                    }).creatingTopic(settings.kafka(), settings.names().topic()), progress);
+            // One run of a migration at a time: a second start would remove this one's connector and slot under its copy.
+            try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "start")) {
+                initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, new ConnectorStreaming(client, deployment,
+                        settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
+                            progress.println(line);
+                            progress.flush();
+                        }).creatingTopic(settings.kafka(), settings.names().topic()), progress);
+            }
         }
         return report(client, deployment, settings, out, errors);
     }
