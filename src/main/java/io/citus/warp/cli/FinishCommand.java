@@ -81,7 +81,15 @@ public final class FinishCommand implements Callable<Integer> {
                     tables)) {
                 MigrationStatus s = probe.probe();
                 boolean behind = s.verdict() != Verdict.CAUGHT_UP && s.verdict() != Verdict.NOT_DEPLOYED;
-                if (behind || (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0)) {
+                if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0) {
+                    // Nothing will apply them now: an interrupted finish, or connectors deleted by hand.
+                    out.println("refusing to finish: the connectors are not deployed and " + s.lag() + " record(s) of topic "
+                            + settings.names().topic() + " are not recorded as applied on the target; finishing now loses any change"
+                            + " among them. Run `warp start` again with the same options to apply them, then finish; or finish with --force");
+                    out.flush();
+                    return Warp.FINDINGS;
+                }
+                if (behind) {
                     out.println("refusing to finish: the sink is " + s.verdict().label()
                             + (s.lag() == null ? " (lag unknown: give --bootstrap-servers)" : " (" + s.lag() + " record(s) behind)")
                             + "; wait, or use --force");

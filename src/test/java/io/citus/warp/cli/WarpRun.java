@@ -20,9 +20,14 @@ record WarpRun(int code, String out, String err) {
 
     /** {@code command} against the migration's databases and the shared Connect worker and Kafka. */
     static String[] args(TestEnvironment env, Migration m, String command, String... more) {
+        return argsWithTarget(env, m, env.target().jdbcUrl(m.targetDatabase()) + "?user=" + env.target().user(), command, more);
+    }
+
+    /** The same against another target (a Citus coordinator). */
+    static String[] argsWithTarget(TestEnvironment env, Migration m, String targetUrl, String command, String... more) {
         List<String> a = new ArrayList<>(List.of(command,
                 "--source", env.source().jdbcUrl(m.sourceDatabase()) + "?user=" + env.source().user(),
-                "--target", env.target().jdbcUrl(m.targetDatabase()) + "?user=" + env.target().user(),
+                "--target", targetUrl,
                 "--name", m.id().replace('_', '-'),
                 "--connect-url", env.connect().baseUrl().toString(),
                 "--bootstrap-servers", env.bootstrapServers(),
