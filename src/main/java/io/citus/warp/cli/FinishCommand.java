@@ -65,6 +65,19 @@ public final class FinishCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether the sink's consumer group has no offsets left (finish deletes them with the sink). */
+    private static boolean consumerGroupGone(io.citus.warp.runtime.KafkaClients kafka, MigrationSettings settings) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin(Map.of())) {
+            return admin.listConsumerGroupOffsets(settings.names().consumerGroup()).partitionsToOffsetAndMetadata()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
     private static int finishLocked(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, PgEndpoint source,
                                     PgEndpoint target, MigrationSettings settings, boolean force, Teardown.Options options,
                                     PrintWriter out) throws Exception {
@@ -81,8 +94,13 @@ public final class FinishCommand implements Callable<Integer> {
                     tables)) {
                 MigrationStatus s = probe.probe();
                 boolean behind = s.verdict() != Verdict.CAUGHT_UP && s.verdict() != Verdict.NOT_DEPLOYED;
-                if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0) {
-                    // Nothing will apply them now: an interrupted finish, or connectors deleted by hand.
+                if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0 && consumerGroupGone(bootstrap, settings)) {
+                    // finish removes the connectors only after this check passed (or --force), and the group's offsets with
+                    // them; the lag left is the sink's last records that carry no position of their own (heartbeats).
+                    out.println("the connectors and the sink's consumer group are gone: an earlier finish removed them and was"
+                            + " interrupted; going on with what it left");
+                } else if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0) {
+                    // Nothing will apply them now: connectors deleted by hand.
                     out.println("refusing to finish: the connectors are not deployed and " + s.lag() + " record(s) of topic "
                             + settings.names().topic() + " are not recorded as applied on the target; finishing now loses any change"
                             + " among them. Run `warp start` again with the same options to apply them, then finish; or finish with --force");

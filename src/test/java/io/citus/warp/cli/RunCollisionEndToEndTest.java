@@ -136,6 +136,9 @@ class RunCollisionEndToEndTest {
                         args(env, m, "cutover", "--tables", "public.t", "--fence-timeout", "300", "--timeout", "600"))) {
                     Eventually.await(Duration.ofSeconds(120), "the fence waits for the writer", () ->
                             Sql.one(watch, "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE%'") != null);
+                    WarpRun finish = within(COMMAND, args(env, m, "finish", "--tables", "public.t"));
+                    assertEquals(Warp.FINDINGS, finish.code(), finish.out() + finish.err());
+                    assertTrue(finish.err().contains("warp cutover (warp_" + m.id() + ")"), "finish during cutover is refused: " + finish.err());
                     cutover.kill();
                 }
                 // Its lock request must not stay queued in front of the application's writers.
