@@ -143,7 +143,7 @@ class CitusCutoverEndToEndTest {
                     }
                 }
                 TableDigest.awaitEqual(m, Duration.ofSeconds(30), s + ".items", "id", s + ".events", "id");
-                WarpRun finish = warp(args(env, m, citus, "finish", "--tables", tables));
+                WarpRun finish = WarpRun.finishWhenCaughtUp(Duration.ofSeconds(180), args(env, m, citus, "finish", "--tables", tables));
                 assertEquals(Warp.OK, finish.code(), finish.out() + finish.err());
             } finally {
                 m.targetSql("DROP SCHEMA IF EXISTS " + s + " CASCADE");

@@ -113,7 +113,7 @@ class RunCollisionEndToEndTest {
             m.sourceSql("INSERT INTO t VALUES (5001, 'streamed')");
             awaitCaughtUp(env, m, "public.t");
             TableDigest.assertEqual(m, "t", "id");
-            WarpRun finish = within(COMMAND, args(env, m, "finish", "--tables", "public.t"));
+            WarpRun finish = WarpRun.finishWhenCaughtUp(COMMAND, args(env, m, "finish", "--tables", "public.t"));
             assertEquals(Warp.OK, finish.code(), finish.out() + finish.err());
         }
     }
@@ -181,7 +181,7 @@ class RunCollisionEndToEndTest {
             assertEquals(Warp.OK, cutover.code(), cutover.out() + cutover.err());
             assertTrue(cutover.out().contains("left by an interrupted cutover: this run takes it over"), cutover.out());
             TableDigest.assertEqual(m, "t", "id");
-            WarpRun done = within(COMMAND, args(env, m, "finish", "--tables", "public.t"));
+            WarpRun done = WarpRun.finishWhenCaughtUp(COMMAND, args(env, m, "finish", "--tables", "public.t"));
             assertEquals(Warp.OK, done.code(), done.out() + done.err());
             assertTrue(done.out().contains("cutover completed") && done.out().contains("it stays"), done.out());
         }
