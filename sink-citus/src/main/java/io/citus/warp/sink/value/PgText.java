@@ -3,6 +3,7 @@ package io.citus.warp.sink.value;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.citus.warp.sink.target.TargetColumn;
+import io.citus.warp.source.SourceText;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public final class PgText {
     /** Debezium's default {@code unavailable.value.placeholder} for unchanged TOASTed values. */
-    public static final String DEFAULT_UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value";
+    public static final String DEFAULT_UNAVAILABLE_PLACEHOLDER = SourceText.DEFAULT_UNAVAILABLE_PLACEHOLDER;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -140,6 +141,8 @@ public final class PgText {
             case "org.apache.kafka.connect.data.Date" -> ((java.util.Date) value).toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString();
             case "org.apache.kafka.connect.data.Timestamp" -> timestamp(((java.util.Date) value).getTime() * 1_000L);
             case "org.apache.kafka.connect.data.Time" -> time(((java.util.Date) value).getTime() * 1_000L);
+            // The source's own text (SourceTextConverter): the target column type's input function reads it as it is.
+            case SourceText.SCHEMA_NAME -> (String) value;
             default -> null;
         };
     }
