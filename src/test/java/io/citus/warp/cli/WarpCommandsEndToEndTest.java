@@ -132,6 +132,8 @@ class WarpCommandsEndToEndTest {
                 assertEquals("-1", config.get("retention.ms").value());
                 assertEquals("-1", config.get("retention.bytes").value());
                 assertEquals("delete", config.get("cleanup.policy").value());
+                // Large rows: the broker's default limit per record batch is 1 MB.
+                assertEquals("104857600", config.get("max.message.bytes").value());
                 assertEquals(1, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
             }
             String slot = "warp_" + m.id();

@@ -114,7 +114,8 @@ public final class CitusSinkTask extends SinkTask {
                         metrics.duplicateSkipped();
                     }
                 });
-        assembler = new TransactionAssembler(config.boundaries(), config.transactionBufferChanges());
+        assembler = new TransactionAssembler(config.boundaries(), config.transactionBufferChanges(),
+                config.transactionBufferBytes());
         baseCopy = config.baseCopySlot().isEmpty() ? null : new BaseCopyGate(config.progressSchema(), config.baseCopySlot());
         LOG.info("Citus sink task for stream '{}' started (target {}, transaction boundaries {})", stream, config.url(),
                 config.boundaries());
