@@ -3,9 +3,11 @@ package io.citus.warp.source;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
 import org.apache.kafka.connect.data.SchemaBuilder;
+import org.postgresql.util.HStoreConverter;
 import org.postgresql.util.PGobject;
 
 import java.sql.Array;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -17,8 +19,8 @@ import java.util.Properties;
  * end-to-end tests): while streaming from pgoutput, a {@code String} with the value's text for enums and for types
  * it does not know (with {@code include.unknown.datatypes=true}), or a PgJDBC {@code PgArray} built from the array's
  * text, whose {@code toString()} is that text; in a snapshot, what PgJDBC's {@code getObject}/{@code getArray} return
- * for a text-format result: a {@code String}, a {@code PGobject} holding the text, or a {@code PgArray} over the text
- * (PgJDBC asks for binary results only for built-in types). An unchanged TOASTed value arrives as one of Debezium's
+ * for a text-format result: a {@code String}, a {@code PGobject} holding the text, a {@code PgArray} over the text
+ * (PgJDBC asks for binary results only for built-in types), or for hstore a {@code Map} of its pairs. An unchanged TOASTed value arrives as one of Debezium's
  * marker objects (plain {@code Object}s); it becomes Debezium's placeholder, which the sink recognises and leaves
  * alone. Anything else is refused, so that a value is never carried as something else's text.
  *
@@ -63,6 +65,11 @@ public final class SourceTextConverter implements CustomConverter<SchemaBuilder,
         }
         if (value instanceof Array a) {
             return a.toString();
+        }
+        if (value instanceof Map<?, ?> pairs) {
+            // hstore in a snapshot: PgJDBC's getObject parses it into a Map (unique keys, NULL values kept). hstore is
+            // a set of pairs, so writing them back in its input syntax, as PgJDBC does, is the same value.
+            return HStoreConverter.toString(pairs);
         }
         throw new IllegalArgumentException("column " + column.dataCollection() + "." + column.name() + " of type "
                 + column.typeName() + ": Debezium handed the converter a " + value.getClass().getName()

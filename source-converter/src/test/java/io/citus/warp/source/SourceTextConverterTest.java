@@ -12,6 +12,8 @@ import org.postgresql.jdbc.PgArray;
 import org.postgresql.util.PGobject;
 
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,6 +74,13 @@ class SourceTextConverterTest {
         assertEquals("(1,\"x \"\"y\"\", (z)\")", converter.text(composite, c));
         assertEquals("", converter.text("", c));
         assertNull(converter.text(null, c));
+        // Snapshot: hstore as PgJDBC's Map of its pairs.
+        Map<String, String> pairs = new LinkedHashMap<>();
+        pairs.put("a", "1");
+        pairs.put("b c", null);
+        pairs.put("q\"uote", "x=>y\\");
+        assertEquals("\"a\"=>\"1\", \"b c\"=>NULL, \"q\\\"uote\"=>\"x=>y\\\\\"", converter.text(pairs, c));
+        assertEquals("", converter.text(Map.of(), c));
     }
 
     @Test
