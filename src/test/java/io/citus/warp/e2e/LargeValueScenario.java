@@ -75,24 +75,22 @@ final class LargeValueScenario {
 
     /** Waits until the target's rows equal the source's (by id, length and md5 of each column's text). */
     static void awaitEqual(Migration m, String table, int rows) {
-        List<String> last = new ArrayList<>();
-        try {
-            Eventually.await(WAIT, table + " equal on the target (" + rows + " rows)", () -> {
-                m.assertNoConnectorFailed();
-                Map<Integer, String> source = digests(m.source(), table);
-                Map<Integer, String> target = digests(m.target(), table);
-                last.clear();
-                for (Map.Entry<Integer, String> e : source.entrySet()) {
-                    if (!Objects.equals(e.getValue(), target.get(e.getKey()))) {
-                        last.add("id " + e.getKey() + ": source " + e.getValue() + ", target " + target.get(e.getKey()));
-                    }
+        Eventually.await(WAIT, table + " equal on the target (" + rows + " rows)", () -> {
+            m.assertNoConnectorFailed();
+            Map<Integer, String> source = digests(m.source(), table);
+            Map<Integer, String> target = digests(m.target(), table);
+            List<String> differences = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : source.entrySet()) {
+                if (!Objects.equals(e.getValue(), target.get(e.getKey()))) {
+                    differences.add("id " + e.getKey() + ": source " + e.getValue() + ", target " + target.get(e.getKey()));
                 }
-                target.keySet().stream().filter(k -> !source.containsKey(k)).forEach(k -> last.add("id " + k + " only on the target"));
-                return last.isEmpty() && source.size() == rows;
-            });
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n" + String.join("\n", last), e);
-        }
+            }
+            target.keySet().stream().filter(k -> !source.containsKey(k)).forEach(k -> differences.add("id " + k + " only on the target"));
+            if (source.size() != rows) {
+                differences.add(source.size() + " rows on the source");
+            }
+            return differences;
+        }, List::isEmpty);
     }
 
     /** Per row: the length and md5 of each column's text (never the values themselves: they are megabytes). */

@@ -130,19 +130,18 @@ final class UserTypeScenario {
     }
 
     static void awaitEqual(Migration m, String s, int udtRows, int keyedRows) {
-        List<String> last = new ArrayList<>();
-        try {
-            Eventually.await(WAIT, "user-type tables equal on the target", () -> {
-                m.assertNoConnectorFailed();
-                RowDiff.Result udt = RowDiff.compare(m, s + ".udt", "id");
-                RowDiff.Result keyed = RowDiff.compare(m, s + ".mood_keyed", "id", "m");
-                last.clear();
-                last.add(udt.describe());
-                last.add(keyed.describe());
-                return udt.equal() && keyed.equal() && udt.sourceRows() == udtRows && keyed.sourceRows() == keyedRows;
-            });
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n" + String.join("\n", last), e);
-        }
+        Eventually.await(WAIT, "user-type tables equal on the target", () -> {
+            m.assertNoConnectorFailed();
+            List<String> differences = new ArrayList<>();
+            RowDiff.Result udt = RowDiff.compare(m, s + ".udt", "id");
+            RowDiff.Result keyed = RowDiff.compare(m, s + ".mood_keyed", "id", "m");
+            if (!udt.equal() || udt.sourceRows() != udtRows) {
+                differences.add(udt.describe());
+            }
+            if (!keyed.equal() || keyed.sourceRows() != keyedRows) {
+                differences.add(keyed.describe());
+            }
+            return differences;
+        }, List::isEmpty);
     }
 }
