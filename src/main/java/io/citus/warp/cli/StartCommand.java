@@ -73,8 +73,9 @@ public final class StartCommand implements Callable<Integer> {
         Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, sinkOverrides);
         Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkSettings, false,
                 settings.kafka());
-        List<String> errors = Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
-                settings.names().sinkConnector(), deployment.sinkConfig());
+        List<String> errors = new java.util.ArrayList<>(deployment.captureErrors());
+        errors.addAll(Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
+                settings.names().sinkConnector(), deployment.sinkConfig()));
         if (errors.isEmpty()) {
             initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, new ConnectorStreaming(client, deployment,
                     settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {

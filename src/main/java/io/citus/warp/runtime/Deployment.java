@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The two connector configs of a migration, rendered from the shipped templates in {@code connectors/}. */
 public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint target, List<TableName> tables,
@@ -41,13 +40,19 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
         v.put("topic.prefix", names.topicPrefix());
         v.put("slot.name", names.slot());
         v.put("publication.name", names.publication());
-        v.put("tables", tables.stream().map(t -> escapeRegex(t.toString())).collect(Collectors.joining(",")));
+        // Debezium's table.include.list: one full-match, case-sensitive regular expression per table.
+        v.put("tables", TableIncludeList.render(tables));
         return v;
     }
 
-    /** table.include.list entries are regular expressions: a dot in a name must be literal. */
-    static String escapeRegex(String qualified) {
-        return qualified.replace(".", "\\.");
+    /**
+     * What is wrong with the rendered source config's table filter (see CaptureCoverage): a migrated table it drops, or
+     * another table of the source it would capture. Empty when it captures exactly the migrated tables.
+     */
+    public List<String> captureErrors() throws java.sql.SQLException {
+        try (java.sql.Connection c = source.connect()) {
+            return CaptureCoverage.filterErrors(c, sourceConfig(), tables, progressSchema);
+        }
     }
 
     /** The URL's sslmode, else PgJDBC's and Debezium's own default. */
