@@ -22,6 +22,10 @@ public final class BaseCopyProgress {
         this.schema = schema;
     }
 
+    String schema() {
+        return schema;
+    }
+
     String state() {
         return ProgressTables.qualified(schema, ProgressTables.BASE_COPY);
     }
@@ -51,11 +55,14 @@ public final class BaseCopyProgress {
         return rows.isEmpty() ? null : new Attempt(Integer.parseInt(rows.get(0)[0]), rows.get(0)[1], "t".equals(rows.get(0)[2]));
     }
 
-    /** Target tables (quoted) into which an earlier attempt committed at least one range. */
-    List<String> touchedTargets(Connection t, String slot) throws SQLException {
+    /**
+     * Target tables (quoted) of an earlier attempt's plan, copied into or not: a range can be on the target without its
+     * progress row (on Citus, a worker commits its shard's rows before the coordinator commits the progress row, so a
+     * coordinator lost at that moment leaves rows recorded nowhere).
+     */
+    List<String> plannedTargets(Connection t, String slot) throws SQLException {
         List<String> out = new ArrayList<>();
-        for (String[] r : Sql.rows(t, "SELECT DISTINCT target_table FROM " + ranges() + " WHERE slot_name = ? AND copied_at IS NOT NULL",
-                slot)) {
+        for (String[] r : Sql.rows(t, "SELECT DISTINCT target_table FROM " + ranges() + " WHERE slot_name = ? ORDER BY 1", slot)) {
             out.add(r[0]);
         }
         return out;

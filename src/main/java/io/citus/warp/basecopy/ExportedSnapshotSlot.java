@@ -1,5 +1,6 @@
 package io.citus.warp.basecopy;
 
+import io.citus.warp.db.MigrationSession;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import io.citus.warp.common.TableName;
@@ -52,7 +53,11 @@ final class ExportedSnapshotSlot implements AutoCloseable {
         }
     }
 
-    static ExportedSnapshotSlot create(PgEndpoint source, String slot) throws SQLException {
+    /**
+     * @param serverVersionNum the source's {@code server_version_num}: the session's timeouts are switched off at start-up
+     *                         (it must stay open and idle while the copy runs; see MigrationSession)
+     */
+    static ExportedSnapshotSlot create(PgEndpoint source, String slot, int serverVersionNum) throws SQLException {
         Properties props = new Properties();
         PGProperty.USER.set(props, source.user());
         PGProperty.PASSWORD.set(props, source.password());
@@ -61,6 +66,7 @@ final class ExportedSnapshotSlot implements AutoCloseable {
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.APPLICATION_NAME.set(props, "warp-basecopy-slot");
         PGProperty.CONNECT_TIMEOUT.set(props, 10);
+        PGProperty.OPTIONS.set(props, MigrationSession.startupOptions(serverVersionNum));
         Connection replication = DriverManager.getConnection(source.jdbcUrl(), props);
         try {
             // PgJDBC sends CREATE_REPLICATION_SLOT ... LOGICAL pgoutput, whose default is to export a snapshot.

@@ -32,6 +32,7 @@ final class RangePlanner {
                 throw new IllegalStateException("source table " + t.source() + " does not exist");
             }
             String relkind = rel.get(0)[0];
+            boolean only = "r".equals(relkind);
             long estimate = Long.parseLong(rel.get(0)[1]);
             long blocks = Long.parseLong(rel.get(0)[2]);
             String columns = columns(snapshot, t);
@@ -39,9 +40,10 @@ final class RangePlanner {
                     + " AND a.attnum = i.indkey[0] WHERE i.indrelid = ?::regclass AND i.indisprimary AND i.indnkeyatts = 1"
                     + " AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)", regclass);
             if (key != null) {
-                List<String[]> mm = Sql.rows(snapshot, "SELECT min(" + Sql.ident(key) + "), max(" + Sql.ident(key) + ") FROM " + regclass);
+                List<String[]> mm = Sql.rows(snapshot, "SELECT min(" + Sql.ident(key) + "), max(" + Sql.ident(key) + ") FROM "
+                        + (only ? "ONLY " : "") + regclass);
                 if (mm.get(0)[0] == null) {
-                    ranges.add(whole(t, columns, 0));
+                    ranges.add(whole(t, columns, 0, only));
                     continue;
                 }
                 // BigInteger: max - min of a bigint key can exceed a long.
@@ -50,7 +52,7 @@ final class RangePlanner {
                 long rows = estimate > 0 ? estimate : span.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
                 long n = Math.min(Math.max(1, ceilDiv(rows, rangeRows)), span.min(BigInteger.valueOf(MAX_RANGES)).longValue());
                 if (n == 1) {
-                    ranges.add(whole(t, columns, rows));
+                    ranges.add(whole(t, columns, rows, only));
                     continue;
                 }
                 BigInteger width = ceilDiv(span, BigInteger.valueOf(n));
@@ -58,7 +60,7 @@ final class RangePlanner {
                 for (int i = 0; i < count; i++) {
                     Long lo = i == 0 ? null : min.add(width.multiply(BigInteger.valueOf(i))).longValueExact();
                     Long hi = i == count - 1 ? null : min.add(width.multiply(BigInteger.valueOf(i + 1))).longValueExact();
-                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, count, CopyRange.Kind.KEY, key, lo, hi, rows / count));
+                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, count, CopyRange.Kind.KEY, key, lo, hi, rows / count, only));
                 }
             } else if ("r".equals(relkind) && tidRangeScan && estimate > rangeRows && blocks >= 2 * MIN_BLOCKS_PER_RANGE) {
                 int n = (int) Math.min(Math.min(ceilDiv(estimate, rangeRows), blocks / MIN_BLOCKS_PER_RANGE), MAX_RANGES);
@@ -67,17 +69,17 @@ final class RangePlanner {
                 for (int i = 0; i < n; i++) {
                     Long lo = i == 0 ? null : i * per;
                     Long hi = i == n - 1 ? null : (i + 1) * per;
-                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, n, CopyRange.Kind.BLOCKS, null, lo, hi, estimate / n));
+                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, n, CopyRange.Kind.BLOCKS, null, lo, hi, estimate / n, only));
                 }
             } else {
-                ranges.add(whole(t, columns, Math.max(estimate, 0)));
+                ranges.add(whole(t, columns, Math.max(estimate, 0), only));
             }
         }
         return ranges;
     }
 
-    private static CopyRange whole(TableCopy t, String columns, long estimate) {
-        return new CopyRange(t.source(), t.target(), columns, 0, 1, CopyRange.Kind.WHOLE, null, null, null, estimate);
+    private static CopyRange whole(TableCopy t, String columns, long estimate, boolean only) {
+        return new CopyRange(t.source(), t.target(), columns, 0, 1, CopyRange.Kind.WHOLE, null, null, null, estimate, only);
     }
 
     /** The source's stored columns in order: not dropped, not generated (the target computes those itself). */

@@ -5,6 +5,7 @@ import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
+import io.citus.warp.schema.InheritanceTree;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -124,6 +125,14 @@ public final class StartCommand implements Callable<Integer> {
             if (!identity.isEmpty()) {
                 sinkOverrides = new LinkedHashMap<>(sinkOverrides);
                 sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX, identity);
+            }
+        }
+        if (readCatalog && !sourceOverrides.containsKey(Deployment.SNAPSHOT_OVERRIDES)) {
+            // Debezium's snapshot reads SELECT * FROM parent, children's rows included: a parent's own rows only.
+            Map<String, String> own = Deployment.snapshotOwnRowsOnly(InheritanceTree.parents(source, tables));
+            if (!own.isEmpty()) {
+                sourceOverrides = new LinkedHashMap<>(sourceOverrides);
+                sourceOverrides.putAll(own);
             }
         }
         String secrets = settings.secretsFile();

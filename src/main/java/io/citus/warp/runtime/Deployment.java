@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,41 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
         try (java.sql.Connection c = source.connect()) {
             return CaptureCoverage.filterErrors(c, sourceConfig(), tables, progressSchema);
         }
+    }
+
+    /** Debezium's list of tables whose snapshot query is given (each in {@code <this>.<table>}). */
+    public static final String SNAPSHOT_OVERRIDES = "snapshot.select.statement.overrides";
+
+    /**
+     * Debezium snapshot queries reading only each parent's own rows ({@code SELECT * FROM ONLY}): its default
+     * {@code SELECT * FROM parent} returns the children's rows too, which the sink would load into the parent. Debezium
+     * splits the list at every comma and parses each entry as a table id (quotes allowed): a name holding a comma cannot
+     * be listed (warp check refuses such a parent with --initial-load=debezium).
+     */
+    public static Map<String, String> snapshotOwnRowsOnly(List<TableName> parents) {
+        Map<String, String> config = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
+        for (TableName parent : parents) {
+            if (parent.schema().contains(",") || parent.table().contains(",")) {
+                continue;
+            }
+            String id = debeziumId(parent);
+            ids.add(id);
+            config.put(SNAPSHOT_OVERRIDES + "." + id, "SELECT * FROM ONLY " + parent.quoted());
+        }
+        if (!ids.isEmpty()) {
+            config.put(SNAPSHOT_OVERRIDES, String.join(",", ids));
+        }
+        return config;
+    }
+
+    /** A table id as Debezium's TableId.parse reads it: plain names as they are, others double-quoted. */
+    static String debeziumId(TableName t) {
+        return plain(t.schema()) && plain(t.table()) ? t.schema() + "." + t.table() : t.quoted();
+    }
+
+    private static boolean plain(String name) {
+        return name.matches("[A-Za-z_][A-Za-z0-9_]*");
     }
 
     /** The URL's sslmode, else PgJDBC's and Debezium's own default. */

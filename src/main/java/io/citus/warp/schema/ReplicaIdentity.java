@@ -29,7 +29,7 @@ public final class ReplicaIdentity {
                     + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum"
                     + " WHERE i.indisreplident AND t.relreplident = 'i' GROUP BY n.nspname, t.relname ORDER BY 1, 2")) {
                 if (selected.contains(new TableName(r[0], r[1]))) {
-                    entries.add(r[0] + "." + r[1] + ":" + r[2]);
+                    entries.add(new TableName(r[0], r[1]).quoted() + ":" + r[2]);
                 }
             }
         }

@@ -36,6 +36,8 @@ public final class SchemaCase {
     private final List<TableName> reference = new ArrayList<>();
     private final List<Expected> reported = new ArrayList<>();
     private Outcome outcome = Outcome.EQUAL;
+    private final List<Expected> refusedOnCitus = new ArrayList<>();
+    private final List<Expected> refusedWithDebeziumSnapshot = new ArrayList<>();
 
     private SchemaCase(String name) {
         this.name = name;
@@ -107,6 +109,40 @@ public final class SchemaCase {
         return this;
     }
 
+    /**
+     * EQUAL into plain PostgreSQL, but refused into Citus: {@code warp check} against a Citus target prints a BLOCKER
+     * holding every fragment.
+     */
+    public SchemaCase refusedOnCitusBy(String... fragments) {
+        refusedOnCitus.add(new Expected("BLOCKER", List.of(fragments)));
+        return this;
+    }
+
+    /**
+     * EQUAL through the base copy, but refused with {@code --initial-load=debezium}: {@code warp check --initial-load
+     * debezium} prints a BLOCKER holding every fragment.
+     */
+    public SchemaCase refusedWithDebeziumSnapshotBy(String... fragments) {
+        refusedWithDebeziumSnapshot.add(new Expected("BLOCKER", List.of(fragments)));
+        return this;
+    }
+
+    /** The outcome into this kind of target through this initial load. */
+    public Outcome outcome(boolean citus, boolean debeziumSnapshot) {
+        return outcome == Outcome.EQUAL && reportedWhen(citus, debeziumSnapshot) == reported ? Outcome.EQUAL : Outcome.REFUSED;
+    }
+
+    /** The findings {@code warp check} must print into this kind of target, for this initial load. */
+    public List<Expected> reportedWhen(boolean citus, boolean debeziumSnapshot) {
+        if (citus && !refusedOnCitus.isEmpty()) {
+            return refusedOnCitus;
+        }
+        if (debeziumSnapshot && !refusedWithDebeziumSnapshot.isEmpty()) {
+            return refusedWithDebeziumSnapshot;
+        }
+        return reported;
+    }
+
     public String name() {
         return name;
     }
@@ -137,14 +173,6 @@ public final class SchemaCase {
 
     public List<TableName> reference() {
         return reference;
-    }
-
-    public List<Expected> reported() {
-        return reported;
-    }
-
-    public Outcome outcome() {
-        return outcome;
     }
 
     @Override
