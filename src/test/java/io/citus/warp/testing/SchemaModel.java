@@ -188,6 +188,11 @@ public final class SchemaModel {
             if (!sourceColumns.equals(targetColumns)) {
                 return t.quoted() + ": columns differ: source " + sourceColumns + ", target " + targetColumns;
             }
+            List<String> sourceShape = partitioning(src, t);
+            List<String> targetShape = partitioning(dst, t);
+            if (!sourceShape.equals(targetShape)) {
+                return t.quoted() + ": partitioning differs: source " + sourceShape + ", target " + targetShape;
+            }
             List<String> key = primaryKey(src, t);
             RowDiff.Result diff = RowDiff.compare(src, dst, t.quoted(), key);
             return diff.equal() ? null : diff.describe();
@@ -198,6 +203,24 @@ public final class SchemaModel {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT attname || ' ' || format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            ps.setString(1, t.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The partition key and every partition below the table with its bound (empty for a table that is not partitioned). */
+    private static List<String> partitioning(Connection c, TableName t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE tree AS (SELECT to_regclass(?)::oid AS oid"
+                + " UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid"
+                + " JOIN pg_class p ON p.oid = i.inhrelid WHERE p.relispartition)"
+                + " SELECT c.relname || ' ' || coalesce(pg_get_partkeydef(c.oid), '') || ' ' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')"
+                + " FROM tree JOIN pg_class c ON c.oid = tree.oid WHERE c.relkind = 'p' OR c.relispartition ORDER BY 1")) {
             ps.setString(1, t.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
