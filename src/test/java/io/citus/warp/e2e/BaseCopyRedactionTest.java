@@ -46,7 +46,7 @@ class BaseCopyRedactionTest {
                     if (json) {
                         args.add("--json");
                     }
-                    WarpCommand start = warp(env, m, args);
+                    WarpCommand start = WarpCommand.against(env, m, args.toArray(String[]::new));
                     assertEquals(3, start.code(), start.describe());
                     String all = start.out() + start.err();
                     assertFalse(all.contains(SECRET) || all.contains("2031"), "no row value in the output: " + start.describe());
@@ -55,15 +55,5 @@ class BaseCopyRedactionTest {
                 }
             }
         }
-    }
-
-    private static WarpCommand warp(TestEnvironment env, Migration m, List<String> args) {
-        List<String> a = new ArrayList<>(args);
-        a.addAll(List.of("--source", env.source().jdbcUrl(m.sourceDatabase()) + "?user=" + env.source().user(),
-                "--target", env.target().jdbcUrl(m.targetDatabase()) + "?user=" + env.target().user(),
-                "--connect-url", env.connect().baseUrl().toString(),
-                "--bootstrap-servers", env.bootstrapServers(),
-                "--secrets-file", env.secretsFile().toString()));
-        return WarpCommand.run(a.toArray(String[]::new));
     }
 }

@@ -9,8 +9,6 @@ import io.citus.warp.testing.WarpCommand;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,15 +32,15 @@ class CapturedTablesTest {
         try (Migration m = new Migration(env, "captured")) {
             m.sourceSql("CREATE TABLE \"audit$log\" (id int PRIMARY KEY, v text)", "INSERT INTO \"audit$log\" VALUES (1, 'copied')",
                     "CREATE TABLE plain (id int PRIMARY KEY, v text)", "INSERT INTO plain VALUES (1, 'copied')");
-            assertEquals(0, warp(env, m, "schema", "--tables", TABLES).code());
+            assertEquals(0, WarpCommand.against(env, m, "schema", "--tables", TABLES).code());
 
-            WarpCommand refused = warp(env, m, "start", "--tables", TABLES, "--source-config", "table.include.list=" + DOTS_ONLY);
+            WarpCommand refused = WarpCommand.against(env, m, "start", "--tables", TABLES, "--source-config", "table.include.list=" + DOTS_ONLY);
             assertEquals(1, refused.code(), refused.describe());
             assertTrue(refused.out().contains("validation failed; nothing deployed") && refused.out().contains("\"public\".\"audit$log\""),
                     refused.describe());
             assertFalse(env.connect().exists(m.id().replace('_', '-') + "-source"), "nothing was deployed");
 
-            WarpCommand start = warp(env, m, "start", "--tables", TABLES);
+            WarpCommand start = WarpCommand.against(env, m, "start", "--tables", TABLES);
             assertEquals(0, start.code(), start.describe());
             awaitStatus(env, m, 0);
 
@@ -59,11 +57,11 @@ class CapturedTablesTest {
             assertFalse(status.out().contains("\"public\".\"plain\" are dropped"), status.describe());
             // It stays so: each later probe says the same, none says CAUGHT UP.
             for (int i = 0; i < 3; i++) {
-                WarpCommand again = warp(env, m, "status", "--tables", TABLES);
+                WarpCommand again = WarpCommand.against(env, m, "status", "--tables", TABLES);
                 assertEquals(3, again.code(), again.describe());
                 Thread.sleep(1000);
             }
-            warp(env, m, "finish", "--tables", TABLES, "--force", "--delete-topics");
+            WarpCommand.against(env, m, "finish", "--tables", TABLES, "--force", "--delete-topics");
         }
     }
 
@@ -71,20 +69,9 @@ class CapturedTablesTest {
     private static WarpCommand awaitStatus(TestEnvironment env, Migration m, int code) {
         WarpCommand[] last = new WarpCommand[1];
         Eventually.await(Duration.ofSeconds(600), "warp status exit " + code, () -> {
-            last[0] = warp(env, m, "status", "--tables", TABLES);
+            last[0] = WarpCommand.against(env, m, "status", "--tables", TABLES);
             return last[0].code() == code;
         });
         return last[0];
-    }
-
-    private static WarpCommand warp(TestEnvironment env, Migration m, String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--source", env.source().jdbcUrl(m.sourceDatabase()) + "?user=" + env.source().user(),
-                "--target", env.target().jdbcUrl(m.targetDatabase()) + "?user=" + env.target().user(),
-                "--name", m.id().replace('_', '-'),
-                "--connect-url", env.connect().baseUrl().toString(),
-                "--bootstrap-servers", env.bootstrapServers(),
-                "--secrets-file", env.secretsFile().toString()));
-        return WarpCommand.run(a.toArray(String[]::new));
     }
 }

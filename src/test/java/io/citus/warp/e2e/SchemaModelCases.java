@@ -173,11 +173,7 @@ final class SchemaModelCases {
      */
     static SchemaCase rowLevelSecurity() {
         return SchemaCase.of("row-level security, owner").schemas("sm_rls")
-                .source("CREATE SCHEMA sm_rls",
-                        "CREATE TABLE sm_rls.docs (id bigint PRIMARY KEY, tenant int NOT NULL, body text)",
-                        "INSERT INTO sm_rls.docs SELECT g, g % 30, 'doc ' || g FROM generate_series(1, 900) g",
-                        "ALTER TABLE sm_rls.docs ENABLE ROW LEVEL SECURITY",
-                        "CREATE POLICY tenant_only ON sm_rls.docs USING (tenant = current_setting('app.tenant', true)::int)")
+                .source(tenantDocs("sm_rls"))
                 .changes("UPDATE sm_rls.docs SET body = 'changed' WHERE id % 30 = 0", "INSERT INTO sm_rls.docs VALUES (5000, 3, 'new')",
                         "DELETE FROM sm_rls.docs WHERE id % 31 = 0")
                 .table("sm_rls", "docs")
@@ -191,12 +187,8 @@ final class SchemaModelCases {
      */
     static SchemaCase forcedRowLevelSecurity() {
         return SchemaCase.of("row-level security, forced").schemas("sm_rls_forced")
-                .source("CREATE SCHEMA sm_rls_forced",
-                        "CREATE TABLE sm_rls_forced.docs (id bigint PRIMARY KEY, tenant int NOT NULL, body text)",
-                        "INSERT INTO sm_rls_forced.docs SELECT g, g % 30, 'doc ' || g FROM generate_series(1, 900) g",
-                        "ALTER TABLE sm_rls_forced.docs ENABLE ROW LEVEL SECURITY",
-                        "ALTER TABLE sm_rls_forced.docs FORCE ROW LEVEL SECURITY",
-                        "CREATE POLICY tenant_only ON sm_rls_forced.docs USING (tenant = current_setting('app.tenant', true)::int)")
+                .source(tenantDocs("sm_rls_forced"))
+                .source("ALTER TABLE sm_rls_forced.docs FORCE ROW LEVEL SECURITY")
                 .table("sm_rls_forced", "docs")
                 .refusedBy("sm_rls_forced.docs", "row-level security", "FORCE", "BYPASSRLS", "NO FORCE ROW LEVEL SECURITY");
     }
@@ -254,5 +246,14 @@ final class SchemaModelCases {
                 .distribute("sm_gen", "lines", "id").distribute("sm_gen", "tickets", "id")
                 .reports("OK", "generated columns", "sm_gen.lines", "total")
                 .reports("OK", "identity", "sm_gen.lines", "sm_gen.tickets");
+    }
+
+    /** A multi-tenant table of 900 rows in {@code schema}, row-level security enabled with a policy by tenant. */
+    private static String[] tenantDocs(String schema) {
+        return new String[] {"CREATE SCHEMA " + schema,
+            "CREATE TABLE " + schema + ".docs (id bigint PRIMARY KEY, tenant int NOT NULL, body text)",
+            "INSERT INTO " + schema + ".docs SELECT g, g % 30, 'doc ' || g FROM generate_series(1, 900) g",
+            "ALTER TABLE " + schema + ".docs ENABLE ROW LEVEL SECURITY",
+            "CREATE POLICY tenant_only ON " + schema + ".docs USING (tenant = current_setting('app.tenant', true)::int)"};
     }
 }

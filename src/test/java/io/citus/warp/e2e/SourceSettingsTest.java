@@ -78,4 +78,41 @@ class SourceSettingsTest {
             assertTrue(verify.equal(), verify.toString());
         }
     }
+
+    /**
+     * FORCE ROW LEVEL SECURITY with warp connecting as the table's owner (no superuser, no BYPASSRLS): the copy read the
+     * table through the policy — "done, 0 rows" for a 900-row table — and verify read through it too, so it would have
+     * found the empty target equal. Both now fail, naming the table, instead of reading fewer rows (warp check refuses
+     * the table beforehand and says what the role needs).
+     */
+    @Test
+    void forcedRowSecurityFailsTheCopyAndVerifyInsteadOfHidingRows(TestEnvironment env) throws Exception {
+        try (Migration m = new Migration(env, "forcedrls")) {
+            m.sourceSql("DO $$ BEGIN CREATE ROLE rls_owner LOGIN REPLICATION NOSUPERUSER NOBYPASSRLS;"
+                    + " EXCEPTION WHEN duplicate_object THEN NULL; END $$", "GRANT CREATE ON DATABASE \"" + m.sourceDatabase() + "\" TO rls_owner");
+            try (Connection owner = java.sql.DriverManager.getConnection(env.source().jdbcUrl(m.sourceDatabase()), "rls_owner", "")) {
+                for (String sql : List.of("CREATE TABLE docs (id int PRIMARY KEY, tenant int NOT NULL, body text)",
+                        "INSERT INTO docs SELECT g, g % 30, 'doc ' || g FROM generate_series(1, 900) g",
+                        "ALTER TABLE docs ENABLE ROW LEVEL SECURITY", "ALTER TABLE docs FORCE ROW LEVEL SECURITY",
+                        "CREATE POLICY tenant_only ON docs USING (tenant = current_setting('app.tenant', true)::int)")) {
+                    Sql.exec(owner, sql);
+                }
+            }
+            m.targetSql("CREATE TABLE docs (id int PRIMARY KEY, tenant int NOT NULL, body text)");
+            PgEndpoint source = new PgEndpoint(env.source().host(), env.source().port(), m.sourceDatabase(), "rls_owner", "", Map.of());
+            PgEndpoint target = new PgEndpoint(env.target().host(), env.target().port(), m.targetDatabase(), env.target().user(), "", Map.of());
+            List<TableCopy> tables = List.of(TableCopy.same(new TableName("public", "docs")));
+            Exception copy = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> new BaseCopy(source, target, "warp",
+                    new BaseCopyOptions(2, 1_000, false), LOG::info).run(m.slotName(), m.publicationName(), tables),
+                    "the copy must not load the rows the policy shows");
+            assertTrue(copy.getMessage().contains("public.docs") && copy.getMessage().contains("row-level security"), copy.getMessage());
+            try (Connection t = m.target()) {
+                assertEquals("0", Sql.one(t, "SELECT count(*) FROM docs"));
+            }
+            Exception verify = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Verification.run(source, target,
+                    List.of(new TableName("public", "docs")), TableMapping.identity(), 1000, 0),
+                    "verify must not compare an empty target with the rows the policy shows");
+            assertTrue(verify.getMessage().contains("row-level security"), verify.getMessage());
+        }
+    }
 }

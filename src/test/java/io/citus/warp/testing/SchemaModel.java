@@ -200,52 +200,40 @@ public final class SchemaModel {
     }
 
     private static List<String> columns(Connection c, TableName t) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT attname || ' ' || format_type(atttypid, atttypmod) FROM pg_attribute"
-                + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
-            ps.setString(1, t.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
+        return strings(c, "SELECT attname || ' ' || format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum", t);
     }
 
     /** The partition key and every partition below the table with its bound (empty for a table that is not partitioned). */
     private static List<String> partitioning(Connection c, TableName t) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE tree AS (SELECT to_regclass(?)::oid AS oid"
+        return strings(c, "WITH RECURSIVE tree AS (SELECT to_regclass(?)::oid AS oid"
                 + " UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid"
                 + " JOIN pg_class p ON p.oid = i.inhrelid WHERE p.relispartition)"
                 + " SELECT c.relname || ' ' || coalesce(pg_get_partkeydef(c.oid), '') || ' ' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')"
-                + " FROM tree JOIN pg_class c ON c.oid = tree.oid WHERE c.relkind = 'p' OR c.relispartition ORDER BY 1")) {
-            ps.setString(1, t.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
+                + " FROM tree JOIN pg_class c ON c.oid = tree.oid WHERE c.relkind = 'p' OR c.relispartition ORDER BY 1", t);
+    }
+
+    private static List<String> primaryKey(Connection c, TableName t) throws SQLException {
+        List<String> out = strings(c, "SELECT quote_ident(a.attname) FROM pg_index i"
+                + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) ON true"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                + " WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY k.ord", t);
+        if (out.isEmpty()) {
+            throw new IllegalStateException(t.quoted() + " has no primary key on the source: the model compares rows by key");
         }
         return out;
     }
 
-    private static List<String> primaryKey(Connection c, TableName t) throws SQLException {
+    /** The first column of every row of a catalog query whose one parameter is the table's quoted name. */
+    private static List<String> strings(Connection c, String sql, TableName t) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(a.attname) FROM pg_index i"
-                + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) ON true"
-                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-                + " WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY k.ord")) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, t.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
             }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalStateException(t.quoted() + " has no primary key on the source: the model compares rows by key");
         }
         return out;
     }
