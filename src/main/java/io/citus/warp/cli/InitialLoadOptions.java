@@ -73,6 +73,33 @@ public final class InitialLoadOptions {
         return mode == Mode.BASE_COPY;
     }
 
+    /**
+     * Why the chosen initial load cannot load these tables, if so: Debezium's snapshot loads them one after another in
+     * its own order, which foreign keys between them on the target refuse (the base copy sets them aside).
+     */
+    List<String> refusals(PgEndpoint target, List<TableName> tables) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        if (baseCopy()) {
+            return out;
+        }
+        try (java.sql.Connection c = target.connect()) {
+            io.citus.warp.schema.CatalogReader catalog = new io.citus.warp.schema.CatalogReader(c);
+            for (TableName t : tables) {
+                if (!catalog.exists(t)) {
+                    continue;
+                }
+                for (io.citus.warp.schema.CatalogReader.ForeignKey fk : catalog.foreignKeys(t)) {
+                    if (tables.contains(fk.referenced())) {
+                        out.add("foreign key " + fk.name() + " of " + t + " references " + fk.referenced() + " on the target: Debezium's"
+                                + " snapshot loads tables in its own order, which it refuses; use the base copy (the default), or drop"
+                                + " the key on the target until the snapshot is complete");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The user's source overrides, on top of the settings the chosen initial load needs. */
     Map<String, String> sourceOverrides(Map<String, String> user) {
         Map<String, String> merged = new LinkedHashMap<>();

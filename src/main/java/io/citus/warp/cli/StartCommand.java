@@ -75,6 +75,7 @@ public final class StartCommand implements Callable<Integer> {
         Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkSettings, false,
                 settings.kafka());
         List<String> errors = new java.util.ArrayList<>(deployment.captureErrors());
+        errors.addAll(initialLoad.refusals(target, deployment.tables()));
         errors.addAll(Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
                 settings.names().sinkConnector(), deployment.sinkConfig()));
         if (errors.isEmpty()) {

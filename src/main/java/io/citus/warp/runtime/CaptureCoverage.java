@@ -2,6 +2,7 @@ package io.citus.warp.runtime;
 
 import io.citus.warp.common.TableName;
 import io.citus.warp.db.Sql;
+import io.citus.warp.schema.CatalogReader;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,7 +80,7 @@ public record CaptureCoverage(List<TableName> unfiltered, List<TableName> unpubl
         List<TableName> unfiltered = migrated.stream().filter(t -> !filter.captures(t)).toList();
         Set<TableName> planned = new HashSet<>(migrated);
         List<TableName> also = new ArrayList<>();
-        for (TableName t : new io.citus.warp.schema.CatalogReader(source).userTables(progressSchema)) {
+        for (TableName t : new CatalogReader(source).userTables(progressSchema)) {
             if (!planned.contains(t) && filter.captures(t)) {
                 also.add(t);
             }

@@ -91,26 +91,26 @@ class SourceSettingsTest {
             m.sourceSql("DO $$ BEGIN CREATE ROLE rls_owner LOGIN REPLICATION NOSUPERUSER NOBYPASSRLS;"
                     + " EXCEPTION WHEN duplicate_object THEN NULL; END $$", "GRANT CREATE ON DATABASE \"" + m.sourceDatabase() + "\" TO rls_owner");
             try (Connection owner = java.sql.DriverManager.getConnection(env.source().jdbcUrl(m.sourceDatabase()), "rls_owner", "")) {
-                for (String sql : List.of("CREATE TABLE docs (id int PRIMARY KEY, tenant int NOT NULL, body text)",
-                        "INSERT INTO docs SELECT g, g % 30, 'doc ' || g FROM generate_series(1, 900) g",
-                        "ALTER TABLE docs ENABLE ROW LEVEL SECURITY", "ALTER TABLE docs FORCE ROW LEVEL SECURITY",
-                        "CREATE POLICY tenant_only ON docs USING (tenant = current_setting('app.tenant', true)::int)")) {
+                for (String sql : List.of("CREATE SCHEMA app", "CREATE TABLE app.docs (id int PRIMARY KEY, tenant int NOT NULL, body text)",
+                        "INSERT INTO app.docs SELECT g, g % 30, 'doc ' || g FROM generate_series(1, 900) g",
+                        "ALTER TABLE app.docs ENABLE ROW LEVEL SECURITY", "ALTER TABLE app.docs FORCE ROW LEVEL SECURITY",
+                        "CREATE POLICY tenant_only ON app.docs USING (tenant = current_setting('app.tenant', true)::int)")) {
                     Sql.exec(owner, sql);
                 }
             }
-            m.targetSql("CREATE TABLE docs (id int PRIMARY KEY, tenant int NOT NULL, body text)");
+            m.targetSql("CREATE SCHEMA app", "CREATE TABLE app.docs (id int PRIMARY KEY, tenant int NOT NULL, body text)");
             PgEndpoint source = new PgEndpoint(env.source().host(), env.source().port(), m.sourceDatabase(), "rls_owner", "", Map.of());
             PgEndpoint target = new PgEndpoint(env.target().host(), env.target().port(), m.targetDatabase(), env.target().user(), "", Map.of());
-            List<TableCopy> tables = List.of(TableCopy.same(new TableName("public", "docs")));
+            List<TableCopy> tables = List.of(TableCopy.same(new TableName("app", "docs")));
             Exception copy = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> new BaseCopy(source, target, "warp",
                     new BaseCopyOptions(2, 1_000, false), LOG::info).run(m.slotName(), m.publicationName(), tables),
                     "the copy must not load the rows the policy shows");
-            assertTrue(copy.getMessage().contains("public.docs") && copy.getMessage().contains("row-level security"), copy.getMessage());
+            assertTrue(copy.getMessage().contains("app.docs") && copy.getMessage().contains("row-level security"), copy.getMessage());
             try (Connection t = m.target()) {
-                assertEquals("0", Sql.one(t, "SELECT count(*) FROM docs"));
+                assertEquals("0", Sql.one(t, "SELECT count(*) FROM app.docs"));
             }
             Exception verify = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Verification.run(source, target,
-                    List.of(new TableName("public", "docs")), TableMapping.identity(), 1000, 0),
+                    List.of(new TableName("app", "docs")), TableMapping.identity(), 1000, 0),
                     "verify must not compare an empty target with the rows the policy shows");
             assertTrue(verify.getMessage().contains("row-level security"), verify.getMessage());
         }
