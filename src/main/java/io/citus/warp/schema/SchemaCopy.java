@@ -61,6 +61,19 @@ public final class SchemaCopy {
                     inherited.add(table);
                 }
             }
+            if (usePgDump && ddlSource == DdlSource.AUTO && new CitusCatalog(t).isCitus() && !(distribute.isEmpty() && reference.isEmpty())) {
+                List<TableName> referencing = new ArrayList<>();
+                for (TableName table : missing) {
+                    if (sourceCatalog.foreignKeys(table).stream().anyMatch(fk -> tables.contains(fk.referenced()))) {
+                        referencing.add(table);
+                    }
+                }
+                if (!referencing.isEmpty()) {
+                    usePgDump = false;
+                    warnings.add("foreign keys (" + referencing + "): using the catalog-driven generator, which adds them after the Citus"
+                            + " distribution (pg_dump's script adds them before it, which Citus refuses for distributed tables)");
+                }
+            }
             if (usePgDump && !inherited.isEmpty()) {
                 if (ddlSource == DdlSource.AUTO) {
                     usePgDump = false;
