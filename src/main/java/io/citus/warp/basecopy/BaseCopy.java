@@ -78,6 +78,7 @@ public final class BaseCopy {
     private final PgEndpoint source;
     private final PgEndpoint target;
     private final BaseCopyProgress progress;
+    private final ForeignKeysAside foreignKeys;
     private final BaseCopyOptions options;
     private final Consumer<String> log;
 
@@ -89,6 +90,7 @@ public final class BaseCopy {
         this.source = source;
         this.target = target;
         this.progress = new BaseCopyProgress(progressSchema);
+        this.foreignKeys = new ForeignKeysAside(progressSchema);
         this.options = options;
         this.log = log;
     }
@@ -102,6 +104,7 @@ public final class BaseCopy {
         int attempt;
         try (Connection src = source.connect(); Connection dst = target.connect()) {
             progress.create(dst);
+            foreignKeys.create(dst);
             BaseCopyTables.SlotCopy earlier = progress.attempt(dst, slot);
             boolean slotExists = ExportedSnapshotSlot.exists(src, slot);
             if (earlier != null && earlier.finished()) {
@@ -121,13 +124,18 @@ public final class BaseCopy {
                         + " or remove it with `warp finish`");
             }
             attempt = 1;
+            int aside = foreignKeys.drop(dst, slot, tables.stream().map(TableCopy::target).toList());
+            if (aside > 0) {
+                log.accept("base copy: " + aside + " foreign key(s) of the copied tables set aside on the target until every table is"
+                        + " copied (recorded in " + progressSchemaTable() + ")");
+            }
             if (earlier != null) {
                 attempt = earlier.attempt() + 1;
                 streaming.stop();
                 startOver(src, dst, slot);
-            } else {
-                requireEmpty(dst, tables);
             }
+            // Every planned table: emptied above if the earlier attempt planned it, else it must be empty already.
+            requireEmpty(dst, tables);
             progress.begin(dst, slot, attempt, options.parallelism());
             ExportedSnapshotSlot.ensurePublication(src, publication, tables.stream().map(TableCopy::source).toList());
         }
@@ -149,25 +157,31 @@ public final class BaseCopy {
         }
     }
 
+    private String progressSchemaTable() {
+        return progress.schema() + "." + ForeignKeysAside.TABLE;
+    }
+
     private void startOver(Connection src, Connection dst, String slot) throws SQLException {
         boolean dropped = ExportedSnapshotSlot.dropIfInactive(src, slot);
-        List<String> touched = progress.touchedTargets(dst, slot);
+        List<String> planned = progress.plannedTargets(dst, slot);
         dst.setAutoCommit(false);
-        if (!touched.isEmpty()) {
-            Sql.exec(dst, "TRUNCATE " + String.join(", ", touched));
+        if (!planned.isEmpty()) {
+            // One statement: foreign keys between the tables do not stand in the way.
+            Sql.exec(dst, "TRUNCATE " + String.join(", ", planned));
         }
         progress.forget(dst, slot);
         dst.commit();
         dst.setAutoCommit(true);
         log.accept("base copy: an earlier attempt was interrupted; starting over" + (dropped ? " (dropped its slot " + slot + ")" : "")
-                + (touched.isEmpty() ? "" : ", emptied " + touched.size() + " partly copied target table(s)"));
+                + (planned.isEmpty() ? "" : ", emptied the " + planned.size() + " target table(s) it had planned"));
     }
 
     private static void requireEmpty(Connection dst, List<TableCopy> tables) throws SQLException {
         for (TableCopy t : tables) {
             if (Sql.one(dst, "SELECT 1 FROM " + t.target().quoted() + " LIMIT 1") != null) {
-                throw new IllegalStateException("target table " + t.target() + " is not empty; the base copy loads into empty tables"
-                        + " (empty it, or use --initial-load=debezium, whose snapshot replaces the tables' content)");
+                throw new IllegalStateException("target table " + t.target() + " is not empty and no earlier attempt of this base copy"
+                        + " planned it; the base copy loads into empty tables (empty it, or use --initial-load=debezium, whose"
+                        + " snapshot replaces the tables' content)");
             }
         }
     }
@@ -175,7 +189,11 @@ public final class BaseCopy {
     private Result copy(String slot, List<TableCopy> tables, int attempt, long t0, Streaming streaming) throws Exception {
         List<CopyStream> streams = new ArrayList<>();
         ExecutorService pool = null;
-        try (ExportedSnapshotSlot exported = ExportedSnapshotSlot.create(source, slot)) {
+        int serverVersionNum;
+        try (Connection src = source.connect()) {
+            serverVersionNum = Integer.parseInt(Sql.one(src, "SHOW server_version_num"));
+        }
+        try (ExportedSnapshotSlot exported = ExportedSnapshotSlot.create(source, slot, serverVersionNum)) {
             log.accept("base copy: slot " + slot + " created at " + exported.consistentLsn() + " with snapshot "
                     + exported.snapshotName() + "; " + options.parallelism() + " stream(s)");
             // Every stream imports the snapshot now, while the exporting session is open and idle.
@@ -221,8 +239,7 @@ public final class BaseCopy {
                             }
                         } catch (Exception e) {
                             failed.set(true);
-                            throw new IllegalStateException("base copy of " + r.describe() + " into " + r.target() + " failed: "
-                                    + e.getMessage(), e);
+                            throw CopyFailure.of(r, e);
                         }
                     }
                     return null;
@@ -259,6 +276,10 @@ public final class BaseCopy {
                 throw first;
             }
             try (Connection dst = target.connect()) {
+                int restored = foreignKeys.restore(dst, slot);
+                if (restored > 0) {
+                    log.accept("base copy: " + restored + " foreign key(s) re-added on the target, validated against the copied rows");
+                }
                 progress.finished(dst, slot);
             }
             long millis = (System.nanoTime() - t0) / 1_000_000;

@@ -22,6 +22,10 @@ public final class BaseCopyProgress {
         this.schema = schema;
     }
 
+    String schema() {
+        return schema;
+    }
+
     String state() {
         return BaseCopyTables.state(schema);
     }
@@ -41,11 +45,14 @@ public final class BaseCopyProgress {
         return BaseCopyTables.read(t, schema, slot).orElse(null);
     }
 
-    /** Target tables (quoted) into which an earlier attempt committed at least one range. */
-    List<String> touchedTargets(Connection t, String slot) throws SQLException {
+    /**
+     * Target tables (quoted) of an earlier attempt's plan, copied into or not: a range can be on the target without its
+     * progress row (on Citus, a worker commits its shard's rows before the coordinator commits the progress row, so a
+     * coordinator lost at that moment leaves rows recorded nowhere).
+     */
+    List<String> plannedTargets(Connection t, String slot) throws SQLException {
         List<String> out = new ArrayList<>();
-        for (String[] r : Sql.rows(t, "SELECT DISTINCT target_table FROM " + ranges() + " WHERE slot_name = ? AND copied_at IS NOT NULL",
-                slot)) {
+        for (String[] r : Sql.rows(t, "SELECT DISTINCT target_table FROM " + ranges() + " WHERE slot_name = ? ORDER BY 1", slot)) {
             out.add(r[0]);
         }
         return out;

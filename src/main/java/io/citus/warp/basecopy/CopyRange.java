@@ -10,12 +10,19 @@ import io.citus.warp.common.TableName;
  * table cover every row whatever the planner's estimates.
  *
  * @param columns the source's column list, quoted and comma separated (no generated or dropped columns)
+ * @param only    read the table's own rows only ({@code FROM ONLY}): a regular table may be the parent of inheritance
+ *                children, whose rows are theirs, copied with them (a partitioned table's rows are its partitions')
  */
 public record CopyRange(TableName source, TableName target, String columns, int rangeNo, int ranges, Kind kind,
-                        String keyColumn, Long lower, Long upper, long estimatedRows) {
+                        String keyColumn, Long lower, Long upper, long estimatedRows, boolean only) {
 
     /** How a range is delimited. */
     public enum Kind { WHOLE, KEY, BLOCKS }
+
+    /** The source query's FROM target: the table, {@code ONLY} when its children's rows are not its own. */
+    String from() {
+        return (only ? "ONLY " : "") + source.quoted();
+    }
 
     /** The source query's WHERE clause, or "" for the whole table. The bounds are numbers, never user text. */
     String where() {

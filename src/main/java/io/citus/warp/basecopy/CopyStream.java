@@ -1,5 +1,6 @@
 package io.citus.warp.basecopy;
 
+import io.citus.warp.db.MigrationSession;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import org.postgresql.PGConnection;
@@ -35,11 +36,13 @@ final class CopyStream implements AutoCloseable {
         try {
             // Autocommit on, explicit BEGIN: SET TRANSACTION SNAPSHOT must be the transaction's first statement.
             Sql.exec(source, "SET application_name = 'warp-basecopy'");
+            MigrationSession.prepare(source);
             Sql.exec(source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             Sql.exec(source, "SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotName));
             t = targetEndpoint.connect();
             t.setAutoCommit(false);
             Sql.exec(t, "SET application_name = 'warp-basecopy'");
+            MigrationSession.prepare(t);
             if (Sql.one(t, "SELECT 1 FROM pg_extension WHERE extname = 'citus'") != null) {
                 // A COPY into a distributed table opens a connection per shard placement (up to the executor's pool size
                 // per worker) and, by default, closes all but one at its end; kept for this stream's next range, they
@@ -65,7 +68,7 @@ final class CopyStream implements AutoCloseable {
 
     /** Copies one range and commits it with its progress row; returns the rows copied. */
     long copy(CopyRange r) throws SQLException, IOException {
-        String select = "COPY (SELECT " + r.columns() + " FROM " + r.source().quoted() + r.where() + ") TO STDOUT" + format;
+        String select = "COPY (SELECT " + r.columns() + " FROM " + r.from() + r.where() + ") TO STDOUT" + format;
         String insert = "COPY " + r.target().quoted() + " (" + r.columns() + ") FROM STDIN" + format;
         CopyOut out = null;
         CopyIn in = null;

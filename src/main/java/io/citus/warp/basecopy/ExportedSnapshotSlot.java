@@ -1,5 +1,6 @@
 package io.citus.warp.basecopy;
 
+import io.citus.warp.db.MigrationSession;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import io.citus.warp.common.TableName;
@@ -12,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Collectors;
 
 /**
  * The publication and the logical replication slot of a migration, the slot created over a replication
@@ -34,12 +34,19 @@ final class ExportedSnapshotSlot implements AutoCloseable {
     }
 
     /**
-     * Creates or re-targets the publication ({@code FOR TABLE} the migrated tables, {@code publish_via_partition_root},
+     * Creates or re-targets the publication ({@code FOR TABLE} the migrated tables, {@code ONLY} the regular ones,
+     * {@code publish_via_partition_root},
      * as Debezium's {@code publication.autocreate.mode=filtered} with {@code publish.via.partition.root=true} would),
      * which must exist before the slot so that the slot's first change already sees it.
      */
     static void ensurePublication(Connection source, String publication, List<TableName> tables) throws SQLException {
-        String list = tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
+        // ONLY a regular table: without it a parent of table inheritance publishes its children too, migrated or not.
+        List<String> entries = new java.util.ArrayList<>();
+        for (TableName t : tables) {
+            entries.add(("r".equals(Sql.one(source, "SELECT relkind FROM pg_class WHERE oid = ?::regclass", t.quoted())) ? "ONLY " : "")
+                    + t.quoted());
+        }
+        String list = String.join(", ", entries);
         boolean viaRoot = Integer.parseInt(Sql.one(source, "SHOW server_version_num")) >= 130000;
         if (Sql.one(source, "SELECT 1 FROM pg_publication WHERE pubname = ?", publication) == null) {
             Sql.exec(source, "CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + list
@@ -52,7 +59,11 @@ final class ExportedSnapshotSlot implements AutoCloseable {
         }
     }
 
-    static ExportedSnapshotSlot create(PgEndpoint source, String slot) throws SQLException {
+    /**
+     * @param serverVersionNum the source's {@code server_version_num}: the session's timeouts are switched off at start-up
+     *                         (it must stay open and idle while the copy runs; see MigrationSession)
+     */
+    static ExportedSnapshotSlot create(PgEndpoint source, String slot, int serverVersionNum) throws SQLException {
         Properties props = new Properties();
         PGProperty.USER.set(props, source.user());
         PGProperty.PASSWORD.set(props, source.password());
@@ -61,6 +72,7 @@ final class ExportedSnapshotSlot implements AutoCloseable {
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.APPLICATION_NAME.set(props, "warp-basecopy-slot");
         PGProperty.CONNECT_TIMEOUT.set(props, 10);
+        PGProperty.OPTIONS.set(props, MigrationSession.startupOptions(serverVersionNum));
         Connection replication = DriverManager.getConnection(source.jdbcUrl(), props);
         try {
             // PgJDBC sends CREATE_REPLICATION_SLOT ... LOGICAL pgoutput, whose default is to export a snapshot.

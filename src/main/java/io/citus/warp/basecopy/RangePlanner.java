@@ -25,59 +25,72 @@ final class RangePlanner {
         List<CopyRange> ranges = new ArrayList<>();
         boolean tidRangeScan = Integer.parseInt(Sql.one(snapshot, "SHOW server_version_num")) >= 140000;
         for (TableCopy t : tables) {
-            String regclass = t.source().quoted();
-            List<String[]> rel = Sql.rows(snapshot, "SELECT c.relkind, c.reltuples::bigint, pg_relation_size(c.oid)"
-                    + " / current_setting('block_size')::bigint FROM pg_class c WHERE c.oid = ?::regclass", regclass);
-            if (rel.isEmpty()) {
-                throw new IllegalStateException("source table " + t.source() + " does not exist");
-            }
-            String relkind = rel.get(0)[0];
-            long estimate = Long.parseLong(rel.get(0)[1]);
-            long blocks = Long.parseLong(rel.get(0)[2]);
-            String columns = columns(snapshot, t);
-            String key = Sql.one(snapshot, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
-                    + " AND a.attnum = i.indkey[0] WHERE i.indrelid = ?::regclass AND i.indisprimary AND i.indnkeyatts = 1"
-                    + " AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)", regclass);
-            if (key != null) {
-                List<String[]> mm = Sql.rows(snapshot, "SELECT min(" + Sql.ident(key) + "), max(" + Sql.ident(key) + ") FROM " + regclass);
-                if (mm.get(0)[0] == null) {
-                    ranges.add(whole(t, columns, 0));
-                    continue;
-                }
-                // BigInteger: max - min of a bigint key can exceed a long.
-                BigInteger min = new BigInteger(mm.get(0)[0]);
-                BigInteger span = new BigInteger(mm.get(0)[1]).subtract(min).add(BigInteger.ONE);
-                long rows = estimate > 0 ? estimate : span.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
-                long n = Math.min(Math.max(1, ceilDiv(rows, rangeRows)), span.min(BigInteger.valueOf(MAX_RANGES)).longValue());
-                if (n == 1) {
-                    ranges.add(whole(t, columns, rows));
-                    continue;
-                }
-                BigInteger width = ceilDiv(span, BigInteger.valueOf(n));
-                int count = ceilDiv(span, width).intValueExact();
-                for (int i = 0; i < count; i++) {
-                    Long lo = i == 0 ? null : min.add(width.multiply(BigInteger.valueOf(i))).longValueExact();
-                    Long hi = i == count - 1 ? null : min.add(width.multiply(BigInteger.valueOf(i + 1))).longValueExact();
-                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, count, CopyRange.Kind.KEY, key, lo, hi, rows / count));
-                }
-            } else if ("r".equals(relkind) && tidRangeScan && estimate > rangeRows && blocks >= 2 * MIN_BLOCKS_PER_RANGE) {
-                int n = (int) Math.min(Math.min(ceilDiv(estimate, rangeRows), blocks / MIN_BLOCKS_PER_RANGE), MAX_RANGES);
-                long per = ceilDiv(blocks, n);
-                n = (int) ceilDiv(blocks, per);
-                for (int i = 0; i < n; i++) {
-                    Long lo = i == 0 ? null : i * per;
-                    Long hi = i == n - 1 ? null : (i + 1) * per;
-                    ranges.add(new CopyRange(t.source(), t.target(), columns, i, n, CopyRange.Kind.BLOCKS, null, lo, hi, estimate / n));
-                }
-            } else {
-                ranges.add(whole(t, columns, Math.max(estimate, 0)));
+            try {
+                plan(snapshot, t, rangeRows, tidRangeScan, ranges);
+            } catch (SQLException e) {
+                // E.g. row-level security refusing the read (row_security = off): say which table, without values.
+                throw new IllegalStateException("base copy: planning " + t.source() + " failed" + (e.getSQLState() == null ? ""
+                        : " [SQLSTATE " + e.getSQLState() + "]") + ": " + io.citus.warp.common.ValueRedaction.redact(e.getMessage()));
             }
         }
         return ranges;
     }
 
-    private static CopyRange whole(TableCopy t, String columns, long estimate) {
-        return new CopyRange(t.source(), t.target(), columns, 0, 1, CopyRange.Kind.WHOLE, null, null, null, estimate);
+    private static void plan(Connection snapshot, TableCopy t, long rangeRows, boolean tidRangeScan, List<CopyRange> ranges)
+            throws SQLException {
+        String regclass = t.source().quoted();
+        List<String[]> rel = Sql.rows(snapshot, "SELECT c.relkind, c.reltuples::bigint, pg_relation_size(c.oid)"
+                + " / current_setting('block_size')::bigint FROM pg_class c WHERE c.oid = ?::regclass", regclass);
+        if (rel.isEmpty()) {
+            throw new IllegalStateException("source table " + t.source() + " does not exist");
+        }
+        String relkind = rel.get(0)[0];
+        boolean only = "r".equals(relkind);
+        long estimate = Long.parseLong(rel.get(0)[1]);
+        long blocks = Long.parseLong(rel.get(0)[2]);
+        String columns = columns(snapshot, t);
+        String key = Sql.one(snapshot, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                + " AND a.attnum = i.indkey[0] WHERE i.indrelid = ?::regclass AND i.indisprimary AND i.indnkeyatts = 1"
+                + " AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)", regclass);
+        if (key != null) {
+            List<String[]> mm = Sql.rows(snapshot, "SELECT min(" + Sql.ident(key) + "), max(" + Sql.ident(key) + ") FROM "
+                    + (only ? "ONLY " : "") + regclass);
+            if (mm.get(0)[0] == null) {
+                ranges.add(whole(t, columns, 0, only));
+                return;
+            }
+            // BigInteger: max - min of a bigint key can exceed a long.
+            BigInteger min = new BigInteger(mm.get(0)[0]);
+            BigInteger span = new BigInteger(mm.get(0)[1]).subtract(min).add(BigInteger.ONE);
+            long rows = estimate > 0 ? estimate : span.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+            long n = Math.min(Math.max(1, ceilDiv(rows, rangeRows)), span.min(BigInteger.valueOf(MAX_RANGES)).longValue());
+            if (n == 1) {
+                ranges.add(whole(t, columns, rows, only));
+                return;
+            }
+            BigInteger width = ceilDiv(span, BigInteger.valueOf(n));
+            int count = ceilDiv(span, width).intValueExact();
+            for (int i = 0; i < count; i++) {
+                Long lo = i == 0 ? null : min.add(width.multiply(BigInteger.valueOf(i))).longValueExact();
+                Long hi = i == count - 1 ? null : min.add(width.multiply(BigInteger.valueOf(i + 1))).longValueExact();
+                ranges.add(new CopyRange(t.source(), t.target(), columns, i, count, CopyRange.Kind.KEY, key, lo, hi, rows / count, only));
+            }
+        } else if ("r".equals(relkind) && tidRangeScan && estimate > rangeRows && blocks >= 2 * MIN_BLOCKS_PER_RANGE) {
+            int n = (int) Math.min(Math.min(ceilDiv(estimate, rangeRows), blocks / MIN_BLOCKS_PER_RANGE), MAX_RANGES);
+            long per = ceilDiv(blocks, n);
+            n = (int) ceilDiv(blocks, per);
+            for (int i = 0; i < n; i++) {
+                Long lo = i == 0 ? null : i * per;
+                Long hi = i == n - 1 ? null : (i + 1) * per;
+                ranges.add(new CopyRange(t.source(), t.target(), columns, i, n, CopyRange.Kind.BLOCKS, null, lo, hi, estimate / n, only));
+            }
+        } else {
+            ranges.add(whole(t, columns, Math.max(estimate, 0), only));
+        }
+    }
+
+    private static CopyRange whole(TableCopy t, String columns, long estimate, boolean only) {
+        return new CopyRange(t.source(), t.target(), columns, 0, 1, CopyRange.Kind.WHOLE, null, null, null, estimate, only);
     }
 
     /** The source's stored columns in order: not dropped, not generated (the target computes those itself). */

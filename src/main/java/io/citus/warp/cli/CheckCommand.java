@@ -37,12 +37,17 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--schema-will-be-created", description = "Treat missing target tables as warnings (they will be created by warp schema).")
     boolean schemaWillBeCreated;
 
+    @Option(names = "--initial-load", paramLabel = "MODE", converter = InitialLoadOptions.ModeConverter.class,
+            description = "The initial load warp start will use, base-copy (default) or debezium: what some schema features need differs.")
+    InitialLoadOptions.Mode initialLoad = InitialLoadOptions.Mode.BASE_COPY;
+
     @Override
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
         List<Finding> findings = run(settings, source, target, settings.connectUrl() == null ? null
-                : new ConnectClient(URI.create(settings.connectUrl())), false, schemaWillBeCreated);
+                : new ConnectClient(URI.create(settings.connectUrl())), false, schemaWillBeCreated,
+                initialLoad == InitialLoadOptions.Mode.DEBEZIUM);
         if (settings.json()) {
             Map<String, Object> result = new LinkedHashMap<>(settings.describe());
             result.put("ok", !Preflight.hasBlocker(findings));
@@ -55,7 +60,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     static List<Finding> run(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectClient connect,
-                             boolean embedded, boolean schemaWillBeCreated) {
+                             boolean embedded, boolean schemaWillBeCreated, boolean debeziumSnapshot) {
         List<TableName> tables;
         Preflight preflight;
         try {
@@ -66,6 +71,7 @@ public final class CheckCommand implements Callable<Integer> {
         preflight = new Preflight(source, target, tables, settings.names(), settings.progressSchema());
         preflight.checkSource();
         preflight.checkTarget(schemaWillBeCreated);
+        preflight.checkSchemaFeatures(debeziumSnapshot);
         preflight.checkConnect(connect, embedded);
         return preflight.findings();
     }

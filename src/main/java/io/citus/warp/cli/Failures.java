@@ -2,7 +2,7 @@ package io.citus.warp.cli;
 
 import java.sql.SQLException;
 
-/** Short, user-facing descriptions of failures (the cause chain, without stack traces). */
+/** Short, user-facing descriptions of failures (the cause chain, without stack traces, without row values). */
 final class Failures {
     private Failures() {
     }
@@ -12,7 +12,7 @@ final class Failures {
         Throwable t = e;
         int depth = 0;
         while (t != null && depth++ < 4) {
-            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : io.citus.warp.common.ValueRedaction.redact(t.getMessage());
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 msg += " [SQLSTATE " + sql.getSQLState() + "]";
             }

@@ -4,12 +4,12 @@ import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.common.TableMapping;
 import io.citus.warp.common.TableName;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +73,33 @@ public final class InitialLoadOptions {
         return mode == Mode.BASE_COPY;
     }
 
+    /**
+     * Why the chosen initial load cannot load these tables, if so: Debezium's snapshot loads them one after another in
+     * its own order, which foreign keys between them on the target refuse (the base copy sets them aside).
+     */
+    List<String> refusals(PgEndpoint target, List<TableName> tables) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        if (baseCopy()) {
+            return out;
+        }
+        try (java.sql.Connection c = target.connect()) {
+            io.citus.warp.schema.CatalogReader catalog = new io.citus.warp.schema.CatalogReader(c);
+            for (TableName t : tables) {
+                if (!catalog.exists(t)) {
+                    continue;
+                }
+                for (io.citus.warp.schema.CatalogReader.ForeignKey fk : catalog.foreignKeys(t)) {
+                    if (tables.contains(fk.referenced())) {
+                        out.add("foreign key " + fk.name() + " of " + t + " references " + fk.referenced() + " on the target: Debezium's"
+                                + " snapshot loads tables in its own order, which it refuses; use the base copy (the default), or drop"
+                                + " the key on the target until the snapshot is complete");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The user's source overrides, on top of the settings the chosen initial load needs. */
     Map<String, String> sourceOverrides(Map<String, String> user) {
         Map<String, String> merged = new LinkedHashMap<>();
@@ -113,32 +140,16 @@ public final class InitialLoadOptions {
         copy.run(settings.names().slot(), settings.names().publication(), targets(tables, sinkOverrides), streaming);
     }
 
-    /** Where each table goes: as the sink maps it with schema.mapping / table.mapping given as --sink-config. */
+    /**
+     * Where each table goes: exactly where the sink writes its changes, the sink's schema.mapping / table.mapping
+     * (given as --sink-config) read by the one parser both use (common/TableMapping).
+     */
     static List<TableCopy> targets(List<TableName> tables, Map<String, String> sinkOverrides) {
-        Map<String, String> schemas = pairs(sinkOverrides.get("schema.mapping"));
-        Map<String, String> names = pairs(sinkOverrides.get("table.mapping"));
+        TableMapping mapping = TableMapping.of(sinkOverrides);
         List<TableCopy> out = new ArrayList<>();
         for (TableName t : tables) {
-            String mapped = names.get(t.toString());
-            if (mapped != null) {
-                out.add(new TableCopy(t, TableName.parse(mapped)));
-            } else {
-                out.add(new TableCopy(t, new TableName(schemas.getOrDefault(t.schema(), t.schema()), t.table())));
-            }
+            out.add(new TableCopy(t, mapping.target(t)));
         }
         return out;
-    }
-
-    private static Map<String, String> pairs(String list) {
-        Map<String, String> m = new HashMap<>();
-        if (list != null) {
-            for (String entry : list.split(",")) {
-                String[] kv = entry.split("=", 2);
-                if (kv.length == 2 && !kv[0].isBlank()) {
-                    m.put(kv[0].trim(), kv[1].trim());
-                }
-            }
-        }
-        return m;
     }
 }

@@ -56,7 +56,8 @@ final class MigrationRun {
                                      Options o, PrintWriter out) throws Exception {
         List<TableName> tables = Tables.resolve(settings, source);
         out.println("== check");
-        List<Finding> findings = CheckCommand.run(settings, source, target, runtime.client(), runtime.isEmbedded(), o.createSchema());
+        List<Finding> findings = CheckCommand.run(settings, source, target, runtime.client(), runtime.isEmbedded(), o.createSchema(),
+                !o.initialLoad().baseCopy());
         Output.findings(out, findings);
         if (Preflight.hasBlocker(findings)) {
             out.println("blockers found: nothing started");
@@ -75,8 +76,9 @@ final class MigrationRun {
         Map<String, String> sinkSettings = o.initialLoad().sinkOverrides(settings, o.sinkOverrides());
         Deployment deployment = StartCommand.deployment(settings, source, target, o.initialLoad().sourceOverrides(o.sourceOverrides()),
                 sinkSettings, runtime.isEmbedded(), runtime.kafka());
-        List<String> errors = Deployer.validateBoth(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
-                settings.names().sinkConnector(), deployment.sinkConfig());
+        List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(source));
+        errors.addAll(Deployer.validateBoth(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
+                settings.names().sinkConnector(), deployment.sinkConfig()));
         if (!errors.isEmpty()) {
             out.println("validation failed; nothing deployed:");
             errors.forEach(e -> out.println("  " + e));
@@ -108,7 +110,7 @@ final class MigrationRun {
             long catchUp = System.nanoTime() - t0;
             out.print(StatusView.render(caughtUp));
             out.println("== verify");
-            Verification.Result verify = Verification.run(source, target, tables, o.cutoverOptions().chunkSize(), 5);
+            Verification.Result verify = Verification.run(source, target, tables, probe.mapping(), o.cutoverOptions().chunkSize(), 5);
             Verification.print(out, verify);
             if (!verify.equal()) {
                 out.println("(replication is live: rows still being written differ until their changes are applied;"

@@ -6,6 +6,7 @@ import io.citus.warp.lock.RunLock;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
+import io.citus.warp.schema.InheritanceTree;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,8 +86,12 @@ public final class StartCommand implements Callable<Integer> {
         Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, sinkOverrides);
         Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkSettings, false,
                 settings.kafka());
-        List<String> errors = client == null ? List.of() : Deployer.validateBoth(client, settings.names().sourceConnector(),
-                deployment.sourceConfig(), settings.names().sinkConnector(), deployment.sinkConfig());
+        List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(source));
+        errors.addAll(initialLoad.refusals(target, deployment.tables()));
+        if (client != null) {
+            errors.addAll(Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
+                    settings.names().sinkConnector(), deployment.sinkConfig()));
+        }
         if (errors.isEmpty()) {
             ConnectorStreaming streaming = new ConnectorStreaming(client, deployment, settings.names().sourceConnector(),
                     settings.names().sinkConnector(), line -> {
@@ -142,6 +147,14 @@ public final class StartCommand implements Callable<Integer> {
             if (!identity.isEmpty()) {
                 sinkOverrides = new LinkedHashMap<>(sinkOverrides);
                 sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX, identity);
+            }
+        }
+        if (readCatalog && !sourceOverrides.containsKey(Deployment.SNAPSHOT_OVERRIDES)) {
+            // Debezium's snapshot reads SELECT * FROM parent, children's rows included: a parent's own rows only.
+            Map<String, String> own = Deployment.snapshotOwnRowsOnly(InheritanceTree.parents(source, tables));
+            if (!own.isEmpty()) {
+                sourceOverrides = new LinkedHashMap<>(sourceOverrides);
+                sourceOverrides.putAll(own);
             }
         }
         String secrets = settings.secretsFile();

@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
         description = {"Where the migration is: connector and task states (with the error trace of a failure), snapshot progress",
                 "per table (rows loaded vs the source's estimate), the sink's Kafka lag (group connect-<sink>, via Kafka Admin),",
                 "the slot's retained WAL on the source, the replication delay (age of the newest applied source commit while",
-                "behind; 0 when caught up), and a verdict: SNAPSHOTTING, CATCHING UP, CAUGHT UP or FAILED (or NOT DEPLOYED).",
-                "Exit 0 when CAUGHT UP, 1 otherwise (3 when FAILED)."})
+                "behind; 0 when caught up), and a verdict: SNAPSHOTTING, CATCHING UP, CAUGHT UP or FAILED (or NOT DEPLOYED), or",
+                "NOT CAPTURED when the publication or Debezium's table filter leaves out a migrated table (its changes would be lost).",
+                "Exit 0 when CAUGHT UP, 1 otherwise (3 when FAILED or NOT CAPTURED)."})
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
@@ -65,7 +66,7 @@ public final class StatusCommand implements Callable<Integer> {
     static int exitCode(Verdict v) {
         return switch (v) {
             case CAUGHT_UP -> Warp.OK;
-            case FAILED -> Warp.FAILURE;
+            case FAILED, NOT_CAPTURED -> Warp.FAILURE;
             default -> Warp.FINDINGS;
         };
     }

@@ -1,6 +1,9 @@
 package io.citus.warp.cli;
 
+import io.citus.warp.common.TableMapping;
+import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.status.ProgressLocation;
 import io.citus.warp.verify.Verification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.net.URI;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -33,7 +37,10 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
-        Verification.Result result = Verification.run(source, target, Tables.resolve(settings, source), chunkSize, rechecks);
+        // Where the sink writes each table: the deployed sink's mapping, when Connect is given (else the source's names).
+        ConnectClient connect = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        TableMapping mapping = ProgressLocation.resolve(connect, settings.names(), settings.progressSchema()).mapping();
+        Verification.Result result = Verification.run(source, target, Tables.resolve(settings, source), mapping, chunkSize, rechecks);
         if (settings.json()) {
             Output.json(spec.commandLine().getOut(), result);
         } else {

@@ -39,6 +39,9 @@ public final class CaughtUp {
             if (s.verdict() == Verdict.FAILED) {
                 throw new IllegalStateException("a connector FAILED; see `warp status`");
             }
+            if (s.verdict() == Verdict.NOT_CAPTURED) {
+                throw new IllegalStateException("a migrated table's changes are not captured: " + String.join("; ", s.notes()));
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("not caught up after " + timeout.toSeconds() + " s (verdict " + s.verdict().label() + ")");
             }

@@ -87,14 +87,14 @@ public final class Cutover {
             out.println("applied: " + position.how());
             List<SequenceSync.SequenceSet> sequences;
             try (Connection s = source.connect(); Connection t = target.connect()) {
-                sequences = SequenceSync.run(s, t, tables, o.sequenceMargin());
+                sequences = SequenceSync.run(s, t, tables, probe.mapping(), o.sequenceMargin());
             }
             for (SequenceSync.SequenceSet q : sequences) {
                 out.printf("sequence %s (%s.%s): source next %d, target next %d%n", q.targetSequence(), q.table(), q.column(),
                         q.sourceNext(), q.targetNext());
             }
             out.print(StatusView.render(probe.probe()));
-            Verification.Result verify = Verification.run(source, target, tables, o.chunkSize(), 3);
+            Verification.Result verify = Verification.run(source, target, tables, probe.mapping(), o.chunkSize(), 3);
             Verification.print(out, verify);
             if (!verify.equal()) {
                 throw new IllegalStateException("the final verify found differences between source and target");

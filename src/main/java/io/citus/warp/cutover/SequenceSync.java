@@ -1,6 +1,7 @@
 package io.citus.warp.cutover;
 
 import io.citus.warp.db.Sql;
+import io.citus.warp.common.TableMapping;
 import io.citus.warp.common.TableName;
 
 import java.sql.Connection;
@@ -50,10 +51,12 @@ public final class SequenceSync {
         return m;
     }
 
-    public static List<SequenceSet> run(Connection source, Connection target, List<TableName> tables, long margin) throws SQLException {
+    /** @param mapping where the sink writes each source table: the target's sequences are those of the mapped table */
+    public static List<SequenceSet> run(Connection source, Connection target, List<TableName> tables, TableMapping mapping, long margin)
+            throws SQLException {
         List<SequenceSet> done = new ArrayList<>();
         for (TableName t : tables) {
-            Map<String, String> targetSeqs = sequencesOf(target, t);
+            Map<String, String> targetSeqs = sequencesOf(target, mapping.target(t));
             for (Map.Entry<String, String> e : sequencesOf(source, t).entrySet()) {
                 String column = e.getKey();
                 String sourceSeq = e.getValue();

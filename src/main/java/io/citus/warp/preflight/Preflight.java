@@ -133,7 +133,8 @@ public final class Preflight {
             if (!"t".equals(Sql.one(c, "SELECT has_table_privilege(?::regclass, 'SELECT')", t.quoted()))) {
                 noSelect.add(t.toString());
             }
-            if (def.primaryKey() == null) {
+            if (def.primaryKey() == null && def.partitioning() == null) {
+                // A partitioned table without a key on its root: the schema-features check says what to do.
                 noPk.add(t.toString());
             }
             String ident = switch (def.replicaIdentity()) {
@@ -315,6 +316,25 @@ public final class Preflight {
                             + t.quoted() + " REPLICA IDENTITY FULL on the source"));
                 }
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- schema features
+
+    /**
+     * The source schema's features (quoted names, inheritance, partitioning, row-level security, foreign keys,
+     * generated and identity columns), each with what Warp does with it, or a blocker with the way out.
+     *
+     * @param debeziumSnapshot the initial load is Debezium's snapshot rather than the base copy
+     */
+    public void checkSchemaFeatures(boolean debeziumSnapshot) {
+        if (sourceTables.isEmpty()) {
+            return;
+        }
+        try (Connection s = source.connect(); Connection t = target.connect()) {
+            findings.addAll(SchemaFeatures.read(s, t, CitusPlacement.citusInstalled(t), sourceTables, debeziumSnapshot));
+        } catch (SQLException e) {
+            add(Finding.blocker("schema", "features", "cannot read the catalogs: " + e.getMessage()));
         }
     }
 

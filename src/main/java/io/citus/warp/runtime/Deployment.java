@@ -14,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** The two connector configs of a migration, rendered from the shipped templates in {@code connectors/}. */
 public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint target, List<TableName> tables,
@@ -27,7 +27,8 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
     /** The shipped templates' placeholders, filled from this migration's endpoints and names. */
     public ConnectorPlaceholders placeholders() {
         return new ConnectorPlaceholders(database(source), database(target), secretsFile, names.topicPrefix(), names.slot(),
-                names.publication(), tables.stream().map(t -> escapeRegex(t.toString())).collect(Collectors.joining(",")));
+                // Debezium's table.include.list: one full-match, case-sensitive regular expression per table.
+                names.publication(), TableIncludeList.render(tables));
     }
 
     private static ConnectorPlaceholders.Database database(PgEndpoint endpoint) {
@@ -35,9 +36,52 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
                 endpoint.parameters());
     }
 
-    /** table.include.list entries are regular expressions: a dot in a name must be literal. */
-    static String escapeRegex(String qualified) {
-        return qualified.replace(".", "\\.");
+    /**
+     * What is wrong with the rendered source config's table filter (see CaptureCoverage): a migrated table it drops, or
+     * another table of the source it would capture. Empty when it captures exactly the migrated tables.
+     *
+     * @param warpSource the source as warp reaches it (--source)
+     */
+    public List<String> captureErrors(PgEndpoint warpSource) throws java.sql.SQLException {
+        // warp's own view of the source: this deployment's source endpoint is the one the Connect workers reach.
+        try (java.sql.Connection c = warpSource.connect()) {
+            return CaptureCoverage.filterErrors(c, sourceConfig(), tables, progressSchema);
+        }
+    }
+
+    /** Debezium's list of tables whose snapshot query is given (each in {@code <this>.<table>}). */
+    public static final String SNAPSHOT_OVERRIDES = "snapshot.select.statement.overrides";
+
+    /**
+     * Debezium snapshot queries reading only each parent's own rows ({@code SELECT * FROM ONLY}): its default
+     * {@code SELECT * FROM parent} returns the children's rows too, which the sink would load into the parent. Debezium
+     * splits the list at every comma and parses each entry as a table id (quotes allowed): a name holding a comma cannot
+     * be listed (warp check refuses such a parent with --initial-load=debezium).
+     */
+    public static Map<String, String> snapshotOwnRowsOnly(List<TableName> parents) {
+        Map<String, String> config = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
+        for (TableName parent : parents) {
+            if (parent.schema().contains(",") || parent.table().contains(",")) {
+                continue;
+            }
+            String id = debeziumId(parent);
+            ids.add(id);
+            config.put(SNAPSHOT_OVERRIDES + "." + id, "SELECT * FROM ONLY " + parent.quoted());
+        }
+        if (!ids.isEmpty()) {
+            config.put(SNAPSHOT_OVERRIDES, String.join(",", ids));
+        }
+        return config;
+    }
+
+    /** A table id as Debezium's TableId.parse reads it: plain names as they are, others double-quoted. */
+    static String debeziumId(TableName t) {
+        return plain(t.schema()) && plain(t.table()) ? t.schema() + "." + t.table() : t.quoted();
+    }
+
+    private static boolean plain(String name) {
+        return name.matches("[A-Za-z_][A-Za-z0-9_]*");
     }
 
     public Map<String, String> sourceConfig() {

@@ -58,6 +58,10 @@ public final class CatalogReader {
         return oid == null ? Optional.empty() : Optional.of(Long.parseLong(oid));
     }
 
+    /**
+     * The table's definition. A child of table inheritance gets every column and CHECK constraint it inherits as its own:
+     * the target has no inheritance (Citus does not distribute inherited tables), each table stands alone.
+     */
     public TableDefinition table(TableName t) throws SQLException {
         long oid = oid(t).orElseThrow(() -> new IllegalArgumentException("no table " + t));
         List<Column> columns = new ArrayList<>();
@@ -90,7 +94,8 @@ public final class CatalogReader {
                 + " ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)"
                 + "   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i)"
                 + " FROM pg_constraint con WHERE con.conrelid = ? AND con.contype IN ('p','u','c','x')"
-                + " AND (con.contype <> 'c' OR con.conislocal)"
+                // A partition's inherited CHECKs come with PARTITION OF; an inheritance child's are its own on the target.
+                + " AND (con.contype <> 'c' OR con.conislocal OR NOT (SELECT relispartition FROM pg_class WHERE oid = con.conrelid))"
                 + " ORDER BY CASE con.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 ELSE 2 END, con.conname")) {
             ps.setLong(1, oid);
             try (ResultSet rs = ps.executeQuery()) {
@@ -106,7 +111,77 @@ public final class CatalogReader {
             indexes.add(r[0]);
         }
         String ident = Sql.one(c, "SELECT relreplident FROM pg_class WHERE oid = ?", oid);
-        return new TableDefinition(t, columns, constraints, indexes, ident == null ? 'd' : ident.charAt(0));
+        return new TableDefinition(t, columns, constraints, indexes, ident == null ? 'd' : ident.charAt(0), partitioning(oid));
+    }
+
+    /** How a partitioned table is partitioned and its partitions (recursively), or null for any other table. */
+    private TableDefinition.Partitioning partitioning(long oid) throws SQLException {
+        String key = Sql.one(c, "SELECT pg_get_partkeydef(?::oid)", oid);
+        if (key == null) {
+            return null;
+        }
+        List<TableDefinition.Partition> partitions = new ArrayList<>();
+        collectPartitions(oid, partitions);
+        return new TableDefinition.Partitioning(key, partitions);
+    }
+
+    private void collectPartitions(long parent, List<TableDefinition.Partition> out) throws SQLException {
+        for (String[] r : Sql.rows(c, "SELECT c.oid, n.nspname, c.relname, pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid),"
+                + " pg_get_partkeydef(c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class p ON p.oid = i.inhparent"
+                + " JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+                + " WHERE i.inhparent = ? AND c.relispartition ORDER BY n.nspname, c.relname", parent)) {
+            out.add(new TableDefinition.Partition(new TableName(r[1], r[2]), new TableName(r[3], r[4]), r[5], r[6]));
+            if (r[6] != null) {
+                collectPartitions(Long.parseLong(r[0]), out);
+            }
+        }
+    }
+
+    /** The tables {@code t} inherits from (table inheritance, not partitioning). */
+    public List<TableName> inheritanceParents(TableName t) throws SQLException {
+        return names("SELECT n.nspname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace"
+                + " WHERE c.oid = ?::regclass AND NOT c.relispartition ORDER BY i.inhseqno", t);
+    }
+
+    /** The tables that inherit from {@code t} directly (table inheritance, not partitioning). */
+    public List<TableName> inheritanceChildren(TableName t) throws SQLException {
+        return names("SELECT n.nspname, c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE i.inhparent = ?::regclass AND NOT c.relispartition ORDER BY 1, 2", t);
+    }
+
+    private List<TableName> names(String sql, TableName t) throws SQLException {
+        List<TableName> out = new ArrayList<>();
+        for (String[] r : Sql.rows(c, sql, t.quoted())) {
+            out.add(new TableName(r[0], r[1]));
+        }
+        return out;
+    }
+
+    /**
+     * A foreign key of a table: its name, the table it references, its definition ({@code pg_get_constraintdef}: columns,
+     * referenced table, actions, deferrability, NOT VALID) and whether it is validated.
+     */
+    public record ForeignKey(TableName table, String name, TableName referenced, String definition, boolean validated) {
+    }
+
+    /** The foreign keys declared on {@code t}. */
+    public List<ForeignKey> foreignKeys(TableName t) throws SQLException {
+        List<ForeignKey> out = new ArrayList<>();
+        for (String[] r : Sql.rows(c, "SELECT con.conname, rn.nspname, r.relname, pg_get_constraintdef(con.oid), con.convalidated"
+                + " FROM pg_constraint con JOIN pg_class r ON r.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+                + " WHERE con.conrelid = ?::regclass AND con.contype = 'f' AND con.conparentid = 0 ORDER BY con.conname", t.quoted())) {
+            out.add(new ForeignKey(t, r[0], new TableName(r[1], r[2]), r[3], "t".equals(r[4])));
+        }
+        return out;
+    }
+
+    /** 'r' (a table), 'p' (partitioned), or null when there is no such table. */
+    public String relkind(TableName t) throws SQLException {
+        return Sql.one(c, "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r','p')", t.schema(), t.table());
     }
 
     /**

@@ -15,9 +15,11 @@ import java.util.stream.Collectors;
 /**
  * Turns catalog definitions into DDL that recreates them on the target, in dependency order:
  * schemas, enum, domain, composite and range types, tables (columns, defaults, identity, generated columns, primary key,
- * unique and check constraints), then indexes. Every statement can run again without harm.
- * Foreign keys, triggers, policies and grants are deliberately left out: they are the application's to
- * add once the data is in place (and on Citus they depend on the distribution).
+ * unique and check constraints), the partitions of partitioned tables, then indexes; foreign keys between
+ * migrated tables come separately ({@link #foreignKeys}), after a Citus distribution. Every statement can run again
+ * without harm. A child of table inheritance is created as a table of its own, with the columns and CHECK constraints
+ * it inherits (Citus does not distribute inherited tables). Triggers, policies and grants are deliberately left out:
+ * they are the application's to add once the data is in place.
  */
 public final class DdlGenerator {
     private DdlGenerator() {
@@ -30,8 +32,34 @@ public final class DdlGenerator {
         tables.forEach(t -> schemas.add(t.name().schema()));
         schemas.stream().filter(s -> !"public".equals(s)).forEach(s -> out.add("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s)));
         types.forEach(t -> out.add(createType(t)));
-        tables.forEach(t -> out.add(createTable(t)));
-        tables.forEach(t -> t.indexes().forEach(ix -> out.add(ifNotExists(ix))));
+        tables.forEach(t -> {
+            out.add(createTable(t));
+            if (t.partitioning() != null) {
+                t.partitioning().partitions().forEach(p -> out.add(createPartition(p)));
+            }
+        });
+        // After the partitions: an index on a partitioned table is then created on each of them too.
+        tables.forEach(t -> t.indexes().forEach(ix -> out.add(ifNotExists(ix.replaceFirst(" ON ONLY ", " ON ")))));
+        return out;
+    }
+
+    /** {@code CREATE TABLE p PARTITION OF parent FOR VALUES ... [PARTITION BY ...]}: its columns and keys come from the parent. */
+    static String createPartition(TableDefinition.Partition p) {
+        return "CREATE TABLE IF NOT EXISTS " + p.name().quoted() + " PARTITION OF " + p.parent().quoted() + " " + p.bound()
+                + (p.key() == null ? "" : " PARTITION BY " + p.key());
+    }
+
+    /**
+     * The foreign keys as {@code ALTER TABLE ... ADD CONSTRAINT}, each tolerating one that exists already; run after a
+     * Citus distribution, whose rules they must then meet (between co-located tables by the distribution column, or to
+     * a reference table).
+     */
+    public static List<String> foreignKeys(Collection<CatalogReader.ForeignKey> keys) {
+        List<String> out = new ArrayList<>();
+        for (CatalogReader.ForeignKey fk : keys) {
+            out.add("DO " + Sql.dollarQuote("warp", " BEGIN ALTER TABLE " + fk.table().quoted() + " ADD CONSTRAINT "
+                    + Sql.ident(fk.name()) + " " + fk.definition() + "; EXCEPTION WHEN duplicate_object THEN NULL; END "));
+        }
         return out;
     }
 
@@ -68,7 +96,8 @@ public final class DdlGenerator {
         for (Constraint c : t.constraints()) {
             parts.add("CONSTRAINT " + Sql.ident(c.name()) + " " + c.definition());
         }
-        return "CREATE TABLE IF NOT EXISTS " + t.name().quoted() + " (\n    " + String.join(",\n    ", parts) + "\n)";
+        return "CREATE TABLE IF NOT EXISTS " + t.name().quoted() + " (\n    " + String.join(",\n    ", parts) + "\n)"
+                + (t.partitioning() == null ? "" : " PARTITION BY " + t.partitioning().key());
     }
 
     static String columnDefinition(Column c) {

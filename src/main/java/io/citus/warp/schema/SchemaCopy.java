@@ -16,7 +16,9 @@ import java.util.Optional;
 
 /**
  * Copies the schema of the selected tables to the target (pg_dump when present and new enough, else the
- * catalog-driven generator), then applies a Citus distribution plan.
+ * catalog-driven generator), then applies a Citus distribution plan, then (catalog-driven) the foreign keys between
+ * migrated tables. A partitioned table comes with its partitions. Tables in an inheritance tree are created by the
+ * catalog-driven generator, each on its own: pg_dump would keep INHERITS, which Citus cannot distribute.
  */
 public final class SchemaCopy {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaCopy.class);
@@ -50,23 +52,74 @@ public final class SchemaCopy {
                 throw new IllegalStateException("--ddl-from pg_dump: " + (dumpMajor.isEmpty() ? "no pg_dump on PATH"
                         : "pg_dump " + dumpMajor.get() + " is older than the source server (" + sourceMajor + ")"));
             }
+            CatalogReader sourceCatalog = new CatalogReader(s);
+            List<TableName> inherited = new ArrayList<>();
+            for (TableName table : missing) {
+                if (!sourceCatalog.exists(table)) {
+                    throw new IllegalArgumentException("no table " + table + " on the source");
+                }
+                if (!sourceCatalog.inheritanceParents(table).isEmpty() || !sourceCatalog.inheritanceChildren(table).isEmpty()) {
+                    inherited.add(table);
+                }
+            }
+            if (usePgDump && ddlSource == DdlSource.AUTO && CitusPlacement.citusInstalled(t) && !(distribute.isEmpty() && reference.isEmpty())) {
+                List<TableName> referencing = new ArrayList<>();
+                for (TableName table : missing) {
+                    if (sourceCatalog.foreignKeys(table).stream().anyMatch(fk -> tables.contains(fk.referenced()))) {
+                        referencing.add(table);
+                    }
+                }
+                if (!referencing.isEmpty()) {
+                    usePgDump = false;
+                    warnings.add("foreign keys (" + referencing + "): using the catalog-driven generator, which adds them after the Citus"
+                            + " distribution (pg_dump's script adds them before it, which Citus refuses for distributed tables)");
+                }
+            }
+            if (usePgDump && !inherited.isEmpty()) {
+                if (ddlSource == DdlSource.AUTO) {
+                    usePgDump = false;
+                    warnings.add("table inheritance (" + inherited + "): using the catalog-driven generator, which creates each table"
+                            + " on its own with the columns it inherits (pg_dump keeps INHERITS, which Citus cannot distribute)");
+                } else {
+                    warnings.add("table inheritance (" + inherited + "): pg_dump keeps INHERITS; Citus cannot distribute these tables,"
+                            + " and the sink's updates and deletes of a parent would reach its children's rows on the target");
+                }
+            }
+            List<String> foreignKeys = new ArrayList<>();
             if (missing.isEmpty()) {
                 used = "none (every table exists on the target)";
             } else if (usePgDump) {
                 used = "pg_dump " + dumpMajor.get();
-                statements.add(PgDump.schemaOnly(source, missing));
+                List<TableName> dumped = new ArrayList<>();
+                for (TableName table : missing) {
+                    dumped.add(table);
+                    TableDefinition.Partitioning partitioning = sourceCatalog.table(table).partitioning();
+                    if (partitioning != null) {
+                        partitioning.partitions().forEach(p -> dumped.add(p.name()));
+                    }
+                }
+                statements.add(PgDump.schemaOnly(source, dumped));
             } else {
                 used = "catalog";
                 if (ddlSource == DdlSource.AUTO && dumpMajor.isPresent()) {
                     warnings.add("pg_dump " + dumpMajor.get() + " is older than the source (PostgreSQL " + sourceMajor
                             + "): using the catalog-driven generator");
                 }
-                CatalogReader sourceCatalog = new CatalogReader(s);
                 List<TableDefinition> defs = new ArrayList<>();
+                List<CatalogReader.ForeignKey> keys = new ArrayList<>();
                 for (TableName table : missing) {
                     defs.add(sourceCatalog.table(table));
+                    for (CatalogReader.ForeignKey fk : sourceCatalog.foreignKeys(table)) {
+                        if (tables.contains(fk.referenced())) {
+                            keys.add(fk);
+                        } else {
+                            warnings.add("foreign key " + fk.name() + " of " + table + " references " + fk.referenced()
+                                    + ", which is not migrated: not created on the target");
+                        }
+                    }
                 }
                 statements.addAll(DdlGenerator.statements(sourceCatalog.typesUsedBy(missing), defs));
+                foreignKeys.addAll(DdlGenerator.foreignKeys(keys));
             }
             if (!dryRun) {
                 t.setAutoCommit(false);
@@ -81,6 +134,13 @@ public final class SchemaCopy {
             if (!dryRun) {
                 for (String sql : citusStatements) {
                     LOG.info("{}", sql);
+                    Sql.exec(t, sql);
+                }
+            }
+            // After the distribution: Citus accepts a foreign key between distributed tables only once they are co-located.
+            statements.addAll(foreignKeys);
+            if (!dryRun) {
+                for (String sql : foreignKeys) {
                     Sql.exec(t, sql);
                 }
             }

@@ -4,9 +4,32 @@ import io.citus.warp.common.TableName;
 
 import java.util.List;
 
-/** A table as the source catalog describes it: enough to create it again elsewhere. */
+/**
+ * A table as the source catalog describes it: enough to create it again elsewhere.
+ *
+ * @param partitioning how a partitioned table is partitioned, with its partitions; null for any other table
+ */
 public record TableDefinition(TableName name, List<Column> columns, List<Constraint> constraints, List<String> indexes,
-                              char replicaIdentity) {
+                              char replicaIdentity, Partitioning partitioning) {
+
+    public TableDefinition(TableName name, List<Column> columns, List<Constraint> constraints, List<String> indexes,
+                           char replicaIdentity) {
+        this(name, columns, constraints, indexes, replicaIdentity, null);
+    }
+
+    /**
+     * A partitioned table's key ({@code pg_get_partkeydef}: {@code RANGE (at)}) and every partition below it, each after
+     * its parent (sub-partitions after their partitioned partition).
+     */
+    public record Partitioning(String key, List<Partition> partitions) {
+    }
+
+    /**
+     * One partition: its name, the table it is a partition of, its bound ({@code FOR VALUES ...} or {@code DEFAULT}) and,
+     * for a partition partitioned further, its own key (else null).
+     */
+    public record Partition(TableName name, TableName parent, String bound, String key) {
+    }
 
     /**
      * One column. {@code type} is {@code format_type()}'s text; {@code defaultExpr} is null for none;

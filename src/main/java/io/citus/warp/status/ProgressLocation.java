@@ -40,7 +40,8 @@ public record ProgressLocation(String schema, String stream, TableMapping mappin
         return mapping.source(TableName.ofStored(storedTargetName));
     }
 
-    private static Map<String, String> strings(JsonNode config) {
+    /** A connector config as Connect's REST API returns it, as strings. */
+    public static Map<String, String> strings(JsonNode config) {
         Map<String, String> m = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

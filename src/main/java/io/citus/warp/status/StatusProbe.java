@@ -15,6 +15,7 @@ import io.citus.warp.status.MigrationStatus.TableSnapshot;
 import io.citus.warp.status.MigrationStatus.TaskState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.citus.warp.runtime.CaptureCoverage;
 import io.citus.warp.runtime.KafkaClients;
 import io.citus.warp.common.ProgressTables;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -68,6 +69,7 @@ public final class StatusProbe implements AutoCloseable {
                 failed |= "FAILED".equals(state.state()) || state.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()));
             }
         }
+        boolean uncaptured = deployed && !capturesEveryTable(notes);
         SinkProgress sink = null;
         List<TableSnapshot> snapshot = new ArrayList<>();
         List<TableSnapshot> baseCopy = new ArrayList<>();
@@ -115,6 +117,9 @@ public final class StatusProbe implements AutoCloseable {
         boolean baseCopied = !baseCopy.isEmpty() && baseCopy.stream().allMatch(TableSnapshot::completed);
         Verdict verdict = baseCopyRunning ? Verdict.SNAPSHOTTING
                 : Verdict.decide(deployed, failed, snapshotPending, sink != null || baseCopied, lag == null ? -1 : lag);
+        if (uncaptured && verdict != Verdict.FAILED && verdict != Verdict.NOT_DEPLOYED) {
+            verdict = Verdict.NOT_CAPTURED;
+        }
         String proof = null;
         if (verdict == Verdict.CAUGHT_UP) {
             // Lag 0 is a sample; CAUGHT UP is claimed only with proof that a position taken now is applied.
@@ -129,6 +134,28 @@ public final class StatusProbe implements AutoCloseable {
             delay = verdict == Verdict.CAUGHT_UP ? 0.0 : sink.secondsSinceSourceCommit();
         }
         return new MigrationStatus(verdict, connectors, snapshot, end, applied, lag, sink, slot, delay, notes, proof);
+    }
+
+    /**
+     * Whether the publication and the deployed source connector's filter let every migrated table's changes through
+     * (see CaptureCoverage); what they leave out, or let through besides, goes to the notes.
+     */
+    private boolean capturesEveryTable(List<String> notes) throws SQLException {
+        Map<String, String> sourceConfig;
+        try {
+            sourceConfig = ProgressLocation.strings(connect.connectorConfig(names.sourceConnector()));
+        } catch (ConnectRestException e) {
+            if (e.status() == 404) {
+                return true;
+            }
+            throw e;
+        }
+        CaptureCoverage coverage;
+        try (Connection s = source.connect()) {
+            coverage = CaptureCoverage.check(s, names.publication(), sourceConfig, tables);
+        }
+        notes.addAll(coverage.problems(names.publication()));
+        return coverage.complete();
     }
 
     /** The topic's end offset (read_committed) and the offset up to which the sink has applied; null when unknown. */
@@ -233,6 +260,11 @@ public final class StatusProbe implements AutoCloseable {
             return "the last captured transaction before " + lsn + " (xid " + pending.lastXid() + ") is applied";
         }
         return null;
+    }
+
+    /** Where the sink writes each source table: the deployed sink's schema.mapping / table.mapping (identity without Connect). */
+    public io.citus.warp.common.TableMapping mapping() {
+        return location().mapping();
     }
 
     /** Where the sink records its progress: the deployed sink's config when Connect is known, else warp's defaults. */

@@ -2,7 +2,10 @@ package io.citus.warp.status;
 
 /** The one-word state of a migration. */
 public enum Verdict {
-    NOT_DEPLOYED, FAILED, SNAPSHOTTING, CATCHING_UP, CAUGHT_UP;
+    NOT_DEPLOYED, FAILED,
+    /** A migrated table's changes do not reach the stream (publication or Debezium's filter leaves it out): never CAUGHT UP. */
+    NOT_CAPTURED,
+    SNAPSHOTTING, CATCHING_UP, CAUGHT_UP;
 
     public String label() {
         return name().replace('_', ' ');

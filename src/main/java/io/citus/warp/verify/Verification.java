@@ -1,6 +1,7 @@
 package io.citus.warp.verify;
 
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.common.TableMapping;
 import io.citus.warp.common.TableName;
 import io.citus.warp.verify.TableVerifier.TableResult;
 
@@ -17,13 +18,14 @@ public final class Verification {
     private Verification() {
     }
 
-    public static Result run(PgEndpoint source, PgEndpoint target, List<TableName> tables, int chunkSize, int rechecks)
-            throws Exception {
+    /** @param mapping where the sink writes each source table (the deployed sink's schema.mapping / table.mapping) */
+    public static Result run(PgEndpoint source, PgEndpoint target, List<TableName> tables, TableMapping mapping, int chunkSize,
+                             int rechecks) throws Exception {
         List<TableResult> results = new ArrayList<>();
         try (Connection s = source.connect(); Connection t = target.connect()) {
             TableVerifier verifier = new TableVerifier(s, t, chunkSize, rechecks, 1000);
             for (TableName table : tables) {
-                results.add(verifier.verify(table));
+                results.add(verifier.verify(table, mapping.target(table)));
             }
         }
         return new Result(results.stream().allMatch(TableResult::equal), results);

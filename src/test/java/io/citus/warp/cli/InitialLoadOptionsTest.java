@@ -53,4 +53,24 @@ class InitialLoadOptionsTest {
                 new TableCopy(tables.get(1), new TableName("sales", "bee")),
                 new TableCopy(tables.get(2), tables.get(2))), copies);
     }
+
+    /**
+     * The copy writes where the sink writes: table.mapping's entries as the sink parses them (a bare name is in public,
+     * quotes are removed). The copy used to look the raw entry up, so {@code orders=sales.orders} copied into
+     * public.orders while the stream went to sales.orders.
+     */
+    @Test
+    void tableMappingIsReadByTheSinksParser() {
+        List<TableName> tables = List.of(new TableName("public", "orders"), new TableName("Odd Schema", "a.b"),
+                new TableName("public", "plain"));
+        Map<String, String> sink = Map.of("table.mapping", "orders=sales.orders, \"Odd Schema\".\"a.b\"=\"Target\".ab");
+        List<TableCopy> copies = InitialLoadOptions.targets(tables, sink);
+        io.citus.warp.common.TableMapping sinks = io.citus.warp.common.TableMapping.of(sink);
+        for (TableCopy copy : copies) {
+            assertEquals(sinks.target(copy.source()), copy.target(), "the copy and the sink agree on " + copy.source());
+        }
+        assertEquals(new TableName("sales", "orders"), copies.get(0).target());
+        assertEquals(new TableName("Target", "ab"), copies.get(1).target());
+        assertEquals(new TableName("public", "plain"), copies.get(2).target());
+    }
 }

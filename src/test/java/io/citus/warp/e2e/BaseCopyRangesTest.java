@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,131 @@ class BaseCopyRangesTest {
             assertTrue(full.getMessage().contains("target table public.nokey is not empty"), full.getMessage());
             try (Connection s = m.source()) {
                 assertEquals("0", Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?", m.slotName() + "_2"));
+            }
+        }
+    }
+
+    /**
+     * A start-over empties every table the interrupted attempt planned, not only those with a range recorded as copied:
+     * a range's rows can be on the target without their progress row (a Citus worker commits before the coordinator),
+     * and they would be copied on top. A table added to the plan since must be empty already.
+     */
+    @Test
+    void aStartOverEmptiesEveryPlannedTableAndRefusesANewNonEmptyOne(TestEnvironment env) throws Exception {
+        try (Migration m = new Migration(env, "bcstartover")) {
+            String ddl = "CREATE TABLE big (id int PRIMARY KEY, v text); CREATE TABLE small (id int PRIMARY KEY, v text);"
+                    + " CREATE TABLE late (id int PRIMARY KEY, v text)";
+            m.sourceSql(ddl, "INSERT INTO big SELECT g, 'b' || g FROM generate_series(1, 6000) g",
+                    "INSERT INTO small SELECT g, 's' || g FROM generate_series(1, 10) g", "INSERT INTO late VALUES (1, 'l')",
+                    "VACUUM ANALYZE big, small");
+            m.targetSql(ddl);
+            PgEndpoint source = new PgEndpoint(env.source().host(), env.source().port(), m.sourceDatabase(), env.source().user(), "", Map.of());
+            PgEndpoint target = new PgEndpoint(env.target().host(), env.target().port(), m.targetDatabase(), env.target().user(), "", Map.of());
+            BaseCopy copy = new BaseCopy(source, target, "warp", new BaseCopyOptions(2, 1_000, false), LOG::info);
+            List<TableCopy> first = List.of(TableCopy.same(new TableName("public", "big")), TableCopy.same(new TableName("public", "small")));
+
+            // The first attempt copies big's ranges, then waits on a lock on small; its source sessions are cut there.
+            Connection lock = m.target();
+            lock.setAutoCommit(false);
+            Sql.exec(lock, "LOCK TABLE small IN SHARE MODE");
+            java.util.concurrent.CompletableFuture<BaseCopy.Result> attempt = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return copy.run(m.slotName(), m.publicationName(), first);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            io.citus.warp.testing.Eventually.await(java.time.Duration.ofSeconds(300), "big copied, small waiting", () -> {
+                try (Connection t = m.target()) {
+                    return "6".equals(Sql.one(t, "SELECT count(*) FROM warp.base_copy_progress WHERE slot_name = ? AND copied_at IS NOT NULL",
+                            m.slotName()));
+                } catch (java.sql.SQLException notYet) {
+                    return false;
+                }
+            });
+            try (Connection s = m.source()) {
+                Sql.one(s, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'warp-basecopy'"
+                        + " AND datname = current_database()");
+            }
+            lock.rollback();
+            lock.close();
+            assertThrows(java.util.concurrent.CompletionException.class, attempt::join, "the interrupted attempt fails");
+
+            // Rows the progress table does not know of (a range committed whose progress row was lost), and a new table
+            // with rows of its own on the target.
+            m.targetSql("INSERT INTO small VALUES (1000, 'unrecorded')", "INSERT INTO late VALUES (2, 'on the target only')");
+            List<TableCopy> second = new ArrayList<>(first);
+            second.add(TableCopy.same(new TableName("public", "late")));
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> copy.run(m.slotName(), m.publicationName(), second));
+            assertTrue(refused.getMessage().contains("target table public.late is not empty"), refused.getMessage());
+            try (Connection t = m.target()) {
+                assertEquals("0", Sql.one(t, "SELECT count(*) FROM small"), "the planned table was emptied, unrecorded rows and all");
+            }
+
+            m.targetSql("DELETE FROM late");
+            BaseCopy.Result result = copy.run(m.slotName(), m.publicationName(), second);
+            assertEquals(6_000 + 10 + 1, result.rows());
+            TableDigest.assertEqual(m, "big", "id");
+            TableDigest.assertEqual(m, "small", "id");
+            TableDigest.assertEqual(m, "late", "id");
+        }
+    }
+
+    /**
+     * Foreign keys between the copied tables: a child larger than its parent (its ranges are copied first, in parallel),
+     * a self-reference across ranges, a cycle. The copy sets the target's keys aside and re-adds them, validated, once
+     * every range is in; it used to fail with 23503 on every attempt, quoting the missing key's value. A key the copied
+     * rows do not satisfy (the target's own, stricter than the source) fails the copy naming it, without a value.
+     */
+    @Test
+    void foreignKeysAreSetAsideDuringTheCopyAndReAddedValidated(TestEnvironment env) throws Exception {
+        try (Migration m = new Migration(env, "bcfkeys")) {
+            String ddl = "CREATE TABLE customers (id bigint PRIMARY KEY, name text);"
+                    + " CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers, note text);"
+                    + " CREATE TABLE employees (id bigint PRIMARY KEY, manager_id bigint REFERENCES employees);"
+                    + " CREATE TABLE a (id int PRIMARY KEY, b_id int); CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a"
+                    + " DEFERRABLE INITIALLY DEFERRED); ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b DEFERRABLE INITIALLY DEFERRED";
+            m.sourceSql(ddl, "INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 200) g",
+                    "INSERT INTO orders SELECT g, 1 + g % 200, 'secret-' || g FROM generate_series(1, 8000) g",
+                    "INSERT INTO employees SELECT g, NULL FROM generate_series(1, 5000) g",
+                    "UPDATE employees SET manager_id = 5001 - id WHERE id <> 2500",
+                    "BEGIN; INSERT INTO a SELECT g, g FROM generate_series(1, 50) g; INSERT INTO b SELECT g, g FROM generate_series(1, 50) g;"
+                            + " COMMIT",
+                    "VACUUM ANALYZE customers, orders, employees, a, b");
+            m.targetSql(ddl);
+            PgEndpoint source = new PgEndpoint(env.source().host(), env.source().port(), m.sourceDatabase(), env.source().user(), "", Map.of());
+            PgEndpoint target = new PgEndpoint(env.target().host(), env.target().port(), m.targetDatabase(), env.target().user(), "", Map.of());
+            List<TableCopy> tables = new ArrayList<>();
+            for (String t : List.of("customers", "orders", "employees", "a", "b")) {
+                tables.add(TableCopy.same(new TableName("public", t)));
+            }
+            BaseCopy.Result result = new BaseCopy(source, target, "warp", new BaseCopyOptions(3, 1_000, false), LOG::info)
+                    .run(m.slotName(), m.publicationName(), tables);
+            assertEquals(200 + 8000 + 5000 + 50 + 50, result.rows());
+            for (String t : List.of("customers", "orders", "employees", "a", "b")) {
+                TableDigest.assertEqual(m, t, "id");
+            }
+            try (Connection t = m.target()) {
+                assertEquals("4|4", Sql.one(t, "SELECT count(*) || '|' || count(*) FILTER (WHERE convalidated) FROM pg_constraint"
+                        + " WHERE contype = 'f' AND connamespace = 'public'::regnamespace"), "every key is back, validated");
+                assertEquals("0", Sql.one(t, "SELECT count(*) FROM warp.base_copy_foreign_keys"));
+            }
+
+            // The target's own key, stricter than the source: the copied rows do not satisfy it.
+            m.targetSql("TRUNCATE customers, orders, employees, a, b", "DELETE FROM warp.base_copy WHERE slot_name = '" + m.slotName() + "'",
+                    "DELETE FROM warp.base_copy_progress WHERE slot_name = '" + m.slotName() + "'",
+                    "CREATE TABLE vip (note text PRIMARY KEY)", "ALTER TABLE orders ADD CONSTRAINT orders_vip FOREIGN KEY (note) REFERENCES vip");
+            try (Connection s = m.source()) {
+                Sql.one(s, "SELECT pg_drop_replication_slot(?)", m.slotName());
+            }
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new BaseCopy(source, target, "warp",
+                    new BaseCopyOptions(3, 1_000, false), LOG::info).run(m.slotName(), m.publicationName(), tables));
+            assertTrue(refused.getMessage().contains("orders_vip") && refused.getMessage().contains("23503"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("secret-"), "no row value: " + refused.getMessage());
+            try (Connection t = m.target()) {
+                assertEquals("orders_vip", Sql.one(t, "SELECT string_agg(constraint_name, ',') FROM warp.base_copy_foreign_keys"),
+                        "the key that could not be re-added stays recorded");
             }
         }
     }

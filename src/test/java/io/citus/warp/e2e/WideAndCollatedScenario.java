@@ -136,9 +136,9 @@ final class WideAndCollatedScenario {
         }
         awaitEqual(m, s, 5, 1911);
         try (Connection src = m.source(); Connection dst = m.target()) {
-            TableVerifier.TableResult result = new TableVerifier(src, dst, 100, 0, 0).verify(new TableName(s, "collated"));
+            TableVerifier.TableResult result = new TableVerifier(src, dst, 100, 0, 0).verify(new TableName(s, "collated"), new TableName(s, "collated"));
             assertTrue(result.equal() && result.chunks() > 10, "warp verify's comparison of the collated table: " + result);
-            TableVerifier.TableResult wide = new TableVerifier(src, dst, 2, 0, 0).verify(new TableName(s, "wide"));
+            TableVerifier.TableResult wide = new TableVerifier(src, dst, 2, 0, 0).verify(new TableName(s, "wide"), new TableName(s, "wide"));
             assertTrue(wide.equal(), "warp verify's comparison of the wide table: " + wide);
         }
     }

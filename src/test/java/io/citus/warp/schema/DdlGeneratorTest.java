@@ -15,6 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("unit")
 class DdlGeneratorTest {
 
+    private static Column col(String name, String type, boolean notNull) {
+        return new Column(name, type, notNull, null, false, (char) 0, null, null);
+    }
+
     @Test
     void ddlRecreatesColumnsDefaultsIdentityGeneratedAndPrimaryKey() {
         TableDefinition t = new TableDefinition(new TableName("sales", "Orders"), List.of(
@@ -64,5 +68,37 @@ class DdlGeneratorTest {
         assertEquals(List.of("SELECT create_distributed_table('\"public\".\"orders\"', 'tenant_id')"),
                 DdlGenerator.distribute(orders, "tenant_id", "orders_pkey", List.of("tenant_id", "id")));
         assertEquals("SELECT create_reference_table('\"public\".\"countries\"')", DdlGenerator.reference(TableName.parse("countries")));
+    }
+
+    /** A partitioned table comes with its partitions, its indexes after them (recursing), its foreign keys apart. */
+    @Test
+    void ddlForPartitionsAndForeignKeys() {
+        TableName events = new TableName("app", "events");
+        TableName y2025 = new TableName("app", "events_2025");
+        TableDefinition t = new TableDefinition(events, List.of(col("id", "bigint", true), col("at", "date", true)),
+                List.of(new Constraint("events_pkey", 'p', "PRIMARY KEY (id, at)", List.of("id", "at"))),
+                List.of("CREATE INDEX events_at ON ONLY app.events USING btree (at)"), 'd',
+                new TableDefinition.Partitioning("RANGE (at)", List.of(
+                        new TableDefinition.Partition(y2025, events, "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", "RANGE (at)"),
+                        new TableDefinition.Partition(new TableName("app", "events_2025_h1"), y2025,
+                                "FOR VALUES FROM ('2025-01-01') TO ('2025-07-01')", null),
+                        new TableDefinition.Partition(new TableName("app", "events rest"), events, "DEFAULT", null))));
+        List<String> ddl = DdlGenerator.statements(List.of(), List.of(t));
+        assertEquals(List.of("CREATE SCHEMA IF NOT EXISTS \"app\"",
+                DdlGenerator.createTable(t),
+                "CREATE TABLE IF NOT EXISTS \"app\".\"events_2025\" PARTITION OF \"app\".\"events\" FOR VALUES FROM ('2025-01-01')"
+                        + " TO ('2026-01-01') PARTITION BY RANGE (at)",
+                "CREATE TABLE IF NOT EXISTS \"app\".\"events_2025_h1\" PARTITION OF \"app\".\"events_2025\" FOR VALUES FROM"
+                        + " ('2025-01-01') TO ('2025-07-01')",
+                "CREATE TABLE IF NOT EXISTS \"app\".\"events rest\" PARTITION OF \"app\".\"events\" DEFAULT",
+                "CREATE INDEX IF NOT EXISTS events_at ON app.events USING btree (at)"), ddl);
+        assertTrue(DdlGenerator.createTable(t).endsWith(") PARTITION BY RANGE (at)"), DdlGenerator.createTable(t));
+
+        List<String> keys = DdlGenerator.foreignKeys(List.of(new CatalogReader.ForeignKey(
+                new TableName("app", "Orders"), "orders_fk", new TableName("app", "customers"), "FOREIGN KEY (c) REFERENCES app.customers(id)",
+                true)));
+        assertEquals(1, keys.size());
+        assertTrue(keys.get(0).contains("ALTER TABLE \"app\".\"Orders\" ADD CONSTRAINT \"orders_fk\" FOREIGN KEY (c) REFERENCES"
+                + " app.customers(id); EXCEPTION WHEN duplicate_object THEN NULL;"), keys.get(0));
     }
 }

@@ -116,7 +116,9 @@ public final class RowDiff {
     private static Map<List<String>, String[]> rows(Connection c, String table, List<String> columns, List<String> keyColumns)
             throws SQLException {
         String select = columns.stream().map(col -> "(t." + col + ")::text").collect(Collectors.joining(", "));
-        String sql = "SELECT " + select + " FROM " + table + " t ORDER BY " + String.join(", ", keyColumns);
+        // ONLY: a parent of inheritance children holds just its own rows (a partitioned table's are its partitions').
+        String only = "r".equals(relkind(c, table)) ? "ONLY " : "";
+        String sql = "SELECT " + select + " FROM " + only + table + " t ORDER BY " + String.join(", ", keyColumns);
         int[] keyIndexes = keyColumns.stream().mapToInt(columns::indexOf).toArray();
         Map<List<String>, String[]> rows = new LinkedHashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -136,6 +138,15 @@ public final class RowDiff {
             }
         }
         return rows;
+    }
+
+    private static String relkind(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT relkind FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private static String keyText(List<String> keyColumns, List<String> key) {

@@ -19,8 +19,10 @@ public final class TableMapping {
     public TableMapping(List<String> schemaMapping, List<String> tableMapping) {
         for (String entry : schemaMapping) {
             String[] pair = split(entry, SinkConfigKeys.SCHEMA_MAPPING);
-            schemas.put(pair[0], pair[1]);
-            sourceSchemas.putIfAbsent(pair[1], pair[0]);
+            String from = TableName.unquote(pair[0]);
+            String to = TableName.unquote(pair[1]);
+            schemas.put(from, to);
+            sourceSchemas.putIfAbsent(to, from);
         }
         for (String entry : tableMapping) {
             String[] pair = split(entry, SinkConfigKeys.TABLE_MAPPING);
@@ -42,17 +44,16 @@ public final class TableMapping {
     }
 
     private static List<String> list(String value) {
-        return value == null || value.isBlank() ? List.of()
-                : java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return TableName.splitList(value);
     }
 
-    /** Splits {@code from=to}; used by config validation too. */
+    /** Splits {@code from=to} at the '=' outside double quotes; used by config validation too. */
     public static String[] split(String entry, String setting) {
-        int eq = entry.indexOf('=');
-        if (eq <= 0 || eq == entry.length() - 1) {
+        List<String> pair = TableName.split(entry, '=');
+        if (pair.size() != 2 || pair.get(0).isBlank() || pair.get(1).isBlank()) {
             throw new IllegalArgumentException(setting + " entry '" + entry + "' must have the form from=to");
         }
-        return new String[] {entry.substring(0, eq).trim(), entry.substring(eq + 1).trim()};
+        return new String[] {pair.get(0).trim(), pair.get(1).trim()};
     }
 
     public TableName target(TableName source) {

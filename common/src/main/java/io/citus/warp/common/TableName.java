@@ -10,16 +10,19 @@ import java.util.List;
 public record TableName(String schema, String table) implements Comparable<TableName> {
 
     /**
-     * Parses {@code schema.table} or a bare table (in {@code public}); the first dot separates, and either part may
-     * be double-quoted ({@code "My Schema".orders}), quotes doubled inside.
+     * Parses {@code schema.table} or a bare table (in {@code public}). Either part may be double-quoted, quotes doubled
+     * inside ({@code "My Schema"."a.b"}): a dot or comma inside quotes belongs to the name. An unquoted part is taken
+     * as written (no case folding), so {@code Orders} and {@code "Orders"} name the same table.
      */
     public static TableName parse(String text) {
-        String t = text.trim();
-        int dot = t.indexOf('.');
-        if (dot < 0) {
-            return new TableName("public", unquote(t));
+        List<String> parts = split(text.trim(), '.');
+        if (parts.size() == 1) {
+            return new TableName("public", unquote(parts.get(0)));
         }
-        return new TableName(unquote(t.substring(0, dot)), unquote(t.substring(dot + 1)));
+        if (parts.size() != 2) {
+            throw new IllegalArgumentException("not a table name (schema.table, quote a part that holds a dot): " + text);
+        }
+        return new TableName(unquote(parts.get(0)), unquote(parts.get(1)));
     }
 
     /**
@@ -31,24 +34,58 @@ public record TableName(String schema, String table) implements Comparable<Table
         return dot < 0 ? new TableName("public", stored) : new TableName(stored.substring(0, dot), stored.substring(dot + 1));
     }
 
-    /** A comma-separated list; blanks ignored. */
+    /** A comma-separated list of {@link #parse} names (a comma inside quotes belongs to a name); blanks ignored. */
     public static List<TableName> parseList(String text) {
         List<TableName> tables = new ArrayList<>();
-        if (text == null) {
-            return tables;
-        }
-        for (String part : text.split(",")) {
-            if (!part.isBlank()) {
-                tables.add(parse(part));
-            }
+        for (String part : splitList(text)) {
+            tables.add(parse(part));
         }
         return tables;
     }
 
-    private static String unquote(String s) {
+    /** The non-blank items of a comma-separated list, trimmed, split only at commas outside double quotes. */
+    public static List<String> splitList(String text) {
+        List<String> items = new ArrayList<>();
+        if (text == null) {
+            return items;
+        }
+        for (String part : split(text, ',')) {
+            if (!part.isBlank()) {
+                items.add(part.trim());
+            }
+        }
+        return items;
+    }
+
+    /** {@code text} split at each {@code separator} outside double quotes (a doubled quote stays inside). */
+    public static List<String> split(String text, char separator) {
+        List<String> parts = new ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '"') {
+                quoted = !quoted;
+            } else if (ch == separator && !quoted) {
+                parts.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("unbalanced double quote in: " + text);
+        }
+        parts.add(text.substring(start));
+        return parts;
+    }
+
+    /** One name part: its text without the double quotes around it (doubled quotes undone), else as written. */
+    static String unquote(String s) {
         String t = s.trim();
         if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
             return t.substring(1, t.length() - 1).replace("\"\"", "\"");
+        }
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("empty name part in a table name");
         }
         return t;
     }

@@ -35,6 +35,23 @@ class TableMappingTest {
         assertThrows(IllegalArgumentException.class, () -> new TableMapping(List.of(), List.of("public.orders=")));
     }
 
+    /** Dots, commas and '=' inside double quotes belong to the name, in --tables, table.mapping and schema.mapping alike. */
+    @Test
+    void quotedNamesMayHoldDotsCommasAndEquals() {
+        assertEquals(new TableName("a.b", "c,d"), TableName.parse("\"a.b\".\"c,d\""));
+        assertEquals(new TableName("public", "x.y"), TableName.parse("\"x.y\""));
+        assertEquals(List.of(new TableName("s", "a,b"), new TableName("Odd Schema", "t (1)+[x]|y.*"), new TableName("public", "c")),
+                TableName.parseList("s.\"a,b\", \"Odd Schema\".\"t (1)+[x]|y.*\",c"));
+        assertThrows(IllegalArgumentException.class, () -> TableName.parse("a.b.c"), "an unquoted dot in a name is ambiguous");
+        assertThrows(IllegalArgumentException.class, () -> TableName.parse("\"open.t"));
+        TableMapping m = TableMapping.of(Map.of(SinkConfigKeys.TABLE_MAPPING, "\"a=b\".\"x,y\"=\"T.gt\".\"z\", orders=sales.orders",
+                SinkConfigKeys.SCHEMA_MAPPING, "\"My Schema\"=app"));
+        assertEquals(new TableName("T.gt", "z"), m.target(new TableName("a=b", "x,y")));
+        assertEquals(new TableName("sales", "orders"), m.target(new TableName("public", "orders")));
+        assertEquals(new TableName("app", "t"), m.target(new TableName("My Schema", "t")));
+        assertEquals(new TableName("My Schema", "t"), m.source(new TableName("app", "t")));
+    }
+
     @Test
     void streamDefaultsToTheConnectorName() {
         assertEquals("warp-x-sink", SinkConfigKeys.stream(Map.of(), "warp-x-sink"));

@@ -204,8 +204,9 @@ public final class CitusSinkConfig extends AbstractConfig {
         return tables;
     }
 
+    /** The mapping as common/TableMapping parses it from the settings' text (quoted names may hold commas). */
     public TableMapping mapping() {
-        return new TableMapping(getList(SCHEMA_MAPPING), getList(TABLE_MAPPING));
+        return TableMapping.of(originalsStrings());
     }
 
     public int groupMaxChanges() {
@@ -282,12 +283,12 @@ public final class CitusSinkConfig extends AbstractConfig {
             if (value == null) {
                 return;
             }
-            for (Object entry : (List<?>) value) {
-                try {
-                    TableMapping.split(entry.toString(), name);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, value, e.getMessage());
-                }
+            // The list as written (Kafka split it at every comma, also inside a quoted name), parsed as TableMapping does.
+            String text = ((List<?>) value).stream().map(Object::toString).collect(java.util.stream.Collectors.joining(","));
+            try {
+                TableMapping.of(java.util.Map.of(name, text));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
             }
         }
 

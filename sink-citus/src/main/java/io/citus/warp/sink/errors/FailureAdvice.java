@@ -48,19 +48,6 @@ public final class FailureAdvice {
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
     }
 
-    private static final java.util.regex.Pattern[] VALUE_PATTERNS = {
-            // PgJDBC: "Batch entry 3 INSERT INTO ... VALUES (('x'::text), ...) was aborted: ..."
-            java.util.regex.Pattern.compile("(Batch entry \\d+) .*? (was aborted:)", java.util.regex.Pattern.DOTALL),
-            // Server DETAIL lines, whatever they hold (logServerErrorDetail=false keeps most of them out already).
-            java.util.regex.Pattern.compile("(Detail: ).*?(?=\\n|\\s+(?:Hint|Where|Position|Call getNextException):|$)",
-                    java.util.regex.Pattern.DOTALL),
-            java.util.regex.Pattern.compile("(Failing row contains )\\(.*\\)"),
-            java.util.regex.Pattern.compile("(Key \\([^)]*\\)=)\\(.*?\\)(?= already exists| is not present| conflicts|\\.|$)"),
-            java.util.regex.Pattern.compile("(invalid input (?:syntax|value) for [^:\"]*(?:\"[^\"]*\")?[^:]*: )\"[^\"]*\""),
-            java.util.regex.Pattern.compile("(value )\"[^\"]*\"( is out of range)"),
-            java.util.regex.Pattern.compile("(malformed [a-z ]+ literal: )\"[^\"]*\""),
-    };
-
     /**
      * A stand-in for {@code e} to attach as the cause of the sink's own exception: its SQLSTATE and redacted message,
      * without the original chain, whose messages may quote row values into the task's trace and the worker's log.
@@ -69,20 +56,9 @@ public final class FailureAdvice {
         return new SQLException(summary(e), e.getSQLState(), e.getErrorCode());
     }
 
-    /** The text with every row value it may quote replaced by "(redacted)". */
+    /** The text with every row value it may quote replaced by "(redacted)" (common/ValueRedaction, shared with warp). */
     public static String redact(String message) {
-        if (message == null) {
-            return null;
-        }
-        String m = message;
-        m = VALUE_PATTERNS[0].matcher(m).replaceAll("$1 $2");
-        m = VALUE_PATTERNS[1].matcher(m).replaceAll("$1(redacted)");
-        m = VALUE_PATTERNS[2].matcher(m).replaceAll("$1(redacted)");
-        m = VALUE_PATTERNS[3].matcher(m).replaceAll("$1(redacted)");
-        m = VALUE_PATTERNS[4].matcher(m).replaceAll("$1(redacted)");
-        m = VALUE_PATTERNS[5].matcher(m).replaceAll("$1(redacted)$2");
-        m = VALUE_PATTERNS[6].matcher(m).replaceAll("$1(redacted)");
-        return m;
+        return io.citus.warp.common.ValueRedaction.redact(message);
     }
 
     private static ServerErrorMessage server(SQLException e) {
