@@ -2,6 +2,7 @@ package io.citus.warp.basecopy;
 
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
+import io.citus.warp.common.BaseCopyTables;
 import io.citus.warp.common.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +102,7 @@ public final class BaseCopy {
         int attempt;
         try (Connection src = source.connect(); Connection dst = target.connect()) {
             progress.create(dst);
-            BaseCopyProgress.Attempt earlier = progress.attempt(dst, slot);
+            BaseCopyTables.SlotCopy earlier = progress.attempt(dst, slot);
             boolean slotExists = ExportedSnapshotSlot.exists(src, slot);
             if (earlier != null && earlier.finished()) {
                 if (slotExists) {

@@ -1,6 +1,7 @@
 package io.citus.warp.basecopy;
 
-import io.citus.warp.common.ProgressTables;
+import io.citus.warp.common.BaseCopyTables;
+import io.citus.warp.common.BaseCopyTables.SlotCopy;
 import io.citus.warp.db.Sql;
 
 import java.sql.Connection;
@@ -10,8 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The base copy's record on the target, in the progress schema: {@code base_copy} (one row per slot: attempt,
- * snapshot, consistent LSN, when the copy finished) and {@code base_copy_progress} (one row per planned range;
+ * The base copy's writes to its record on the target ({@link BaseCopyTables}: one row per slot, one per planned range;
  * {@code copied_at} and {@code rows_copied} are set in the transaction that commits the range's rows, so a range
  * is recorded as copied exactly when its rows are on the target).
  */
@@ -23,32 +23,22 @@ public final class BaseCopyProgress {
     }
 
     String state() {
-        return ProgressTables.qualified(schema, ProgressTables.BASE_COPY);
+        return BaseCopyTables.state(schema);
     }
 
     String ranges() {
-        return ProgressTables.qualified(schema, ProgressTables.BASE_COPY_RANGES);
+        return BaseCopyTables.ranges(schema);
     }
 
     void create(Connection t) throws SQLException {
-        Sql.exec(t, "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schema));
-        Sql.exec(t, "CREATE TABLE IF NOT EXISTS " + state() + " (slot_name text PRIMARY KEY, attempt int NOT NULL,"
-                + " snapshot_name text, consistent_lsn pg_lsn, parallelism int NOT NULL, started_at timestamptz NOT NULL DEFAULT now(),"
-                + " copied_at timestamptz)");
-        Sql.exec(t, "CREATE TABLE IF NOT EXISTS " + ranges() + " (slot_name text NOT NULL, table_name text NOT NULL,"
-                + " target_table text NOT NULL, range_no int NOT NULL, ranges int NOT NULL, range_kind text NOT NULL,"
-                + " lower_bound bigint, upper_bound bigint, estimated_rows bigint NOT NULL, rows_copied bigint, copied_at timestamptz,"
-                + " PRIMARY KEY (slot_name, table_name, range_no))");
+        for (String ddl : BaseCopyTables.ddl(schema)) {
+            Sql.exec(t, ddl);
+        }
     }
 
     /** The state of an earlier attempt for this slot, or null. */
-    record Attempt(int attempt, String consistentLsn, boolean finished) {
-    }
-
-    Attempt attempt(Connection t, String slot) throws SQLException {
-        List<String[]> rows = Sql.rows(t, "SELECT attempt, consistent_lsn::text, copied_at IS NOT NULL FROM " + state()
-                + " WHERE slot_name = ?", slot);
-        return rows.isEmpty() ? null : new Attempt(Integer.parseInt(rows.get(0)[0]), rows.get(0)[1], "t".equals(rows.get(0)[2]));
+    SlotCopy attempt(Connection t, String slot) throws SQLException {
+        return BaseCopyTables.read(t, schema, slot).orElse(null);
     }
 
     /** Target tables (quoted) into which an earlier attempt committed at least one range. */
@@ -62,12 +52,11 @@ public final class BaseCopyProgress {
     }
 
     void forget(Connection t, String slot) throws SQLException {
-        try (PreparedStatement a = t.prepareStatement("DELETE FROM " + ranges() + " WHERE slot_name = ?");
-             PreparedStatement b = t.prepareStatement("DELETE FROM " + state() + " WHERE slot_name = ?")) {
-            a.setString(1, slot);
-            a.executeUpdate();
-            b.setString(1, slot);
-            b.executeUpdate();
+        for (String table : BaseCopyTables.ALL) {
+            try (PreparedStatement ps = t.prepareStatement(BaseCopyTables.deleteSlot(schema, table))) {
+                ps.setString(1, slot);
+                ps.executeUpdate();
+            }
         }
     }
 
@@ -133,13 +122,21 @@ public final class BaseCopyProgress {
         }
     }
 
+    /** Whether a base copy for this slot was begun on the target and has not finished (false when none is recorded). */
+    public boolean unfinished(Connection t, String slot) throws SQLException {
+        if ("f".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", state()))) {
+            return false;
+        }
+        return Sql.one(t, "SELECT 1 FROM " + state() + " WHERE slot_name = ? AND copied_at IS NULL", slot) != null;
+    }
+
     /** Per table: rows copied so far, estimated total, whether every range is copied; for warp status. */
     public record TableProgress(String table, long rowsCopied, long estimatedRows, boolean completed) {
     }
 
     /** Nothing (empty list) when the progress tables do not exist: no base copy ran on this target. */
     public List<TableProgress> read(Connection t, String slot) throws SQLException {
-        if ("f".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", ranges()))) {
+        if (!BaseCopyTables.exist(t, schema)) {
             return List.of();
         }
         List<TableProgress> out = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
-import io.citus.warp.schema.CitusCatalog;
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.runtime.ConnectRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,7 +91,7 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         if (createSchema && distribute.isEmpty() && reference.isEmpty()) {
             try (Connection t = target.connect()) {
-                if (new CitusCatalog(t).isCitus()) {
+                if (CitusPlacement.citusInstalled(t)) {
                     throw new ParameterException(spec.commandLine(), "the target is a Citus coordinator: --create-schema"
                             + " without a distribution plan would leave every table a local table on the coordinator."
                             + " Add --distribute TABLE:COLUMN and/or --reference TABLE for the tables (as for warp schema),"

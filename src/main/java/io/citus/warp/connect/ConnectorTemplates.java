@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,6 +74,18 @@ public final class ConnectorTemplates {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read connector config template " + template, e);
         }
+    }
+
+    /** The names of the {@code {{placeholders}}} the template holds. */
+    public static Set<String> placeholders(String template) {
+        Set<String> names = new TreeSet<>();
+        for (String value : raw(template).values()) {
+            Matcher m = PLACEHOLDER.matcher(value);
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.citus.warp.db;
 
+import io.citus.warp.common.ConnectorPlaceholders;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -112,7 +114,8 @@ public record PgEndpoint(String host, int port, String database, String user, St
                 .append(database);
         String sep = "?";
         for (Map.Entry<String, String> p : parameters.entrySet()) {
-            s.append(sep).append(encodeParameter(p.getKey())).append('=').append(encodeParameter(p.getValue()));
+            s.append(sep).append(ConnectorPlaceholders.encodeParameter(p.getKey())).append('=')
+                    .append(ConnectorPlaceholders.encodeParameter(p.getValue()));
             sep = "&";
         }
         return s.toString();
@@ -120,22 +123,6 @@ public record PgEndpoint(String host, int port, String database, String user, St
 
     public PgEndpoint withPassword(String pw) {
         return new PgEndpoint(host, port, database, user, pw, parameters);
-    }
-
-    /**
-     * Percent-encodes what would end or change a URL parameter ({@code & = % # + ?} and spaces); PgJDBC decodes
-     * parameter values, so a file path stays readable and arrives as written.
-     */
-    public static String encodeParameter(String value) {
-        StringBuilder s = new StringBuilder(value.length());
-        for (char ch : value.toCharArray()) {
-            if ("&=%#+? ".indexOf(ch) >= 0) {
-                s.append('%').append(String.format("%02X", (int) ch));
-            } else {
-                s.append(ch);
-            }
-        }
-        return s.toString();
     }
 
     public PgEndpoint withDatabase(String db) {

@@ -4,11 +4,10 @@ import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.TableName;
 import io.citus.warp.runtime.ConnectRuntime;
 import io.citus.warp.schema.CatalogReader;
-import io.citus.warp.schema.CitusCatalog;
-import io.citus.warp.schema.CitusCatalog.Placement;
 import io.citus.warp.schema.TableDefinition;
 
 import java.sql.Connection;
@@ -54,6 +53,7 @@ public final class Preflight {
     public void checkSource() {
         try (Connection c = source.connect()) {
             add(Finding.ok("source", "reachable", source.describe() + ", PostgreSQL " + Sql.one(c, "SHOW server_version")));
+            add(sourceVersion(Integer.parseInt(Sql.one(c, "SHOW server_version_num")), Sql.one(c, "SHOW server_version")));
             String walLevel = Sql.one(c, "SHOW wal_level");
             add("logical".equals(walLevel) ? Finding.ok("source", "wal_level", "logical")
                     : Finding.blocker("source", "wal_level", walLevel + ": set wal_level = logical and restart the server"));
@@ -66,6 +66,20 @@ public final class Preflight {
         } catch (SQLException e) {
             add(Finding.blocker("source", "reachable", source.describe() + ": " + e.getMessage()));
         }
+    }
+
+    /** The oldest source PostgreSQL warp supports (server_version_num). */
+    public static final int MIN_SOURCE_VERSION = 130000;
+
+    /**
+     * Sources from PostgreSQL 13 on: the cutover's write fence relies on a row trigger of a partitioned table that PostgreSQL
+     * clones onto partitions created later (BEFORE row triggers on partitioned tables, 13), and the publication on
+     * publish_via_partition_root (13).
+     */
+    static Finding sourceVersion(int versionNum, String version) {
+        return versionNum >= MIN_SOURCE_VERSION ? Finding.ok("source", "version", "PostgreSQL " + version + " (supported: 13 and later)")
+                : Finding.blocker("source", "version", "PostgreSQL " + version + " is older than 13, the oldest source warp supports"
+                + " (its cutover fence needs BEFORE row triggers on partitioned tables, 13): upgrade the source first");
     }
 
     private void checkSlotsAndSenders(Connection c) throws SQLException {
@@ -237,8 +251,8 @@ public final class Preflight {
         try (Connection c = target.connect()) {
             add(Finding.ok("target", "reachable", target.describe() + ", PostgreSQL " + Sql.one(c, "SHOW server_version")));
             CatalogReader catalog = new CatalogReader(c);
-            CitusCatalog citus = new CitusCatalog(c);
-            add(citus.isCitus() ? Finding.ok("target", "Citus", "Citus " + Sql.one(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'"))
+            boolean citus = CitusPlacement.citusInstalled(c);
+            add(citus ? Finding.ok("target", "Citus", "Citus " + Sql.one(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'"))
                     : Finding.warn("target", "Citus", "not a Citus coordinator (plain PostgreSQL): tables stay local"));
             boolean canCreate = "t".equals(Sql.one(c, "SELECT has_database_privilege(current_database(), 'CREATE')"))
                     || "t".equals(Sql.one(c, "SELECT has_schema_privilege(?, 'CREATE') FROM pg_namespace WHERE nspname = ?",
@@ -270,8 +284,8 @@ public final class Preflight {
                     add(Finding.blocker("target", "sequence privileges " + t, target.user() + " lacks UPDATE on " + sequences
                             + " (cutover sets them past the source's values)"));
                 }
-                if (citus.isCitus()) {
-                    checkDistribution(t, citus.placement(t), sourceDef, targetDef);
+                if (citus) {
+                    checkDistribution(t, CitusPlacement.of(c, t), sourceDef, targetDef);
                 }
             }
         } catch (SQLException e) {
@@ -279,7 +293,7 @@ public final class Preflight {
         }
     }
 
-    void checkDistribution(TableName t, Placement placement, TableDefinition sourceDef, TableDefinition targetDef) {
+    void checkDistribution(TableName t, CitusPlacement placement, TableDefinition sourceDef, TableDefinition targetDef) {
         String check = "distribution " + t;
         switch (placement.kind()) {
             case REFERENCE -> add(Finding.ok("target", check, "reference table"));

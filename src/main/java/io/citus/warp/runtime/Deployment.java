@@ -4,6 +4,7 @@ import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.embedded.WarpHome;
+import io.citus.warp.common.ConnectorPlaceholders;
 import io.citus.warp.common.SinkConfigKeys;
 import io.citus.warp.common.TableName;
 
@@ -13,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The two connector configs of a migration, rendered from the shipped templates in {@code connectors/}. */
@@ -25,24 +24,15 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
                          String secretsFile, String progressSchema,
                          Map<String, String> sourceOverrides, Map<String, String> sinkOverrides) {
 
-    public Map<String, String> templateValues() {
-        Map<String, String> v = new HashMap<>();
-        v.put("source.host", source.host());
-        v.put("source.port", Integer.toString(source.port()));
-        v.put("source.user", source.user());
-        v.put("source.database", source.database());
-        v.put("source.sslmode", sslMode(source));
-        v.put("target.host", target.host());
-        v.put("target.port", Integer.toString(target.port()));
-        v.put("target.user", target.user());
-        v.put("target.database", target.database());
-        v.put("target.sslmode", sslMode(target));
-        v.put("secrets.file", secretsFile);
-        v.put("topic.prefix", names.topicPrefix());
-        v.put("slot.name", names.slot());
-        v.put("publication.name", names.publication());
-        v.put("tables", tables.stream().map(t -> escapeRegex(t.toString())).collect(Collectors.joining(",")));
-        return v;
+    /** The shipped templates' placeholders, filled from this migration's endpoints and names. */
+    public ConnectorPlaceholders placeholders() {
+        return new ConnectorPlaceholders(database(source), database(target), secretsFile, names.topicPrefix(), names.slot(),
+                names.publication(), tables.stream().map(t -> escapeRegex(t.toString())).collect(Collectors.joining(",")));
+    }
+
+    private static ConnectorPlaceholders.Database database(PgEndpoint endpoint) {
+        return new ConnectorPlaceholders.Database(endpoint.host(), endpoint.port(), endpoint.user(), endpoint.database(),
+                endpoint.parameters());
     }
 
     /** table.include.list entries are regular expressions: a dot in a name must be literal. */
@@ -50,51 +40,18 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
         return qualified.replace(".", "\\.");
     }
 
-    /** The URL's sslmode, else PgJDBC's and Debezium's own default. */
-    static String sslMode(PgEndpoint endpoint) {
-        return endpoint.parameters().getOrDefault("sslmode", "prefer");
-    }
-
-    /**
-     * The source URL's other connection parameters (sslrootcert, sslcert, sslkey, sslfactory, tcpKeepAlive,
-     * options, ...) as Debezium's {@code database.*} settings, which it hands to PgJDBC: the connector connects
-     * as securely as warp itself does. A key password goes by reference to the secrets file, never in clear.
-     */
     public Map<String, String> sourceConfig() {
-        Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, templateValues()));
-        source.parameters().forEach((key, value) -> {
-            if (!key.equals("sslmode") && !DEBEZIUM_OWN.contains(key)) {
-                c.put("database." + key, SECRET_PARAMETERS.contains(key) ? secretRef("source." + key) : value);
-            }
-        });
+        ConnectorPlaceholders placeholders = placeholders();
+        Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, placeholders.values()));
+        c.putAll(placeholders.sourceDatabaseSettings());
         c.putAll(sourceOverrides);
         return c;
     }
 
-    /** Debezium's own database.* settings, which a URL parameter of the same name must not replace. */
-    private static final Set<String> DEBEZIUM_OWN = Set.of("hostname", "port", "user", "password", "dbname");
-    /** URL parameters that are secrets: written to the secrets file, referenced through Connect's file provider. */
-    public static final Set<String> SECRET_PARAMETERS = Set.of("sslpassword");
-
-    private String secretRef(String key) {
-        return "${file:" + secretsFile + ":" + key + "}";
-    }
-
-    /** The target URL's connection parameters other than sslmode (in the template), appended to the sink's connection.url. */
-    private String targetUrlParameters() {
-        StringBuilder s = new StringBuilder();
-        target.parameters().forEach((key, value) -> {
-            if (!key.equals("sslmode")) {
-                s.append('&').append(PgEndpoint.encodeParameter(key)).append('=')
-                        .append(SECRET_PARAMETERS.contains(key) ? secretRef("target." + key) : PgEndpoint.encodeParameter(value));
-            }
-        });
-        return s.toString();
-    }
-
     public Map<String, String> sinkConfig() {
-        Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues()));
-        c.computeIfPresent(SinkConfigKeys.CONNECTION_URL, (k, url) -> url + targetUrlParameters());
+        ConnectorPlaceholders placeholders = placeholders();
+        Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, placeholders.values()));
+        c.computeIfPresent(SinkConfigKeys.CONNECTION_URL, (k, url) -> placeholders.sinkConnectionUrl(url));
         // Named explicitly so that warp status reads the very row the sink writes, whatever the sink's default.
         c.put(SinkConfigKeys.PROGRESS_STREAM, names.stream());
         if (!SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA.equals(progressSchema)) {
@@ -122,7 +79,7 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
             }
             StringBuilder text = new StringBuilder("source.password=" + escape(source.password()) + "\ntarget.password="
                     + escape(target.password()) + "\n");
-            for (String key : SECRET_PARAMETERS) {
+            for (String key : ConnectorPlaceholders.SECRET_PARAMETERS) {
                 if (source.parameters().containsKey(key)) {
                     text.append("source.").append(key).append('=').append(escape(source.parameters().get(key))).append('\n');
                 }

@@ -25,18 +25,28 @@ public final class CatalogReader {
         this.c = c;
     }
 
-    /** Every ordinary or partitioned table outside system schemas (partitions excluded: their root is migrated). */
-    public List<TableName> userTables(String excludeSchema) throws SQLException {
+    /**
+     * Every ordinary or partitioned table outside system schemas (partitions excluded: their root is migrated), except
+     * warp's own progress tables in {@code progressSchema} (a source that was the target of an earlier migration). Other
+     * tables of a source schema that has the progress schema's name are the user's, and are listed.
+     */
+    public List<TableName> userTables(String progressSchema) throws SQLException {
         List<TableName> out = new ArrayList<>();
         for (String[] r : Sql.rows(c, "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE c.relkind IN ('r','p') AND NOT c.relispartition"
                 + " AND n.nspname NOT IN ('pg_catalog','information_schema','columnar','citus','cdc') AND n.nspname NOT LIKE 'pg\\_%'"
-                + " AND n.nspname <> ? AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
-                + " ORDER BY 1, 2", excludeSchema)) {
+                + " AND NOT (n.nspname = ? AND c.relname = ANY (?::text[]))"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
+                + " ORDER BY 1, 2", progressSchema, WARP_TABLES)) {
             out.add(new TableName(r[0], r[1]));
         }
         return out;
     }
+
+    /** Warp's own tables in the progress schema: the sink's progress and the base copy's record. */
+    private static final String WARP_TABLES = "{" + String.join(",", io.citus.warp.common.ProgressTables.SINK_PROGRESS,
+            io.citus.warp.common.ProgressTables.SNAPSHOT_PROGRESS, io.citus.warp.common.BaseCopyTables.STATE,
+            io.citus.warp.common.BaseCopyTables.RANGES) + "}";
 
     public boolean exists(TableName t) throws SQLException {
         return oid(t).isPresent();

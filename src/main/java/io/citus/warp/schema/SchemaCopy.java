@@ -2,6 +2,7 @@ package io.citus.warp.schema;
 
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,8 +95,7 @@ public final class SchemaCopy {
         if (distribute.isEmpty() && reference.isEmpty()) {
             return out;
         }
-        CitusCatalog citus = new CitusCatalog(t);
-        if (!citus.isCitus()) {
+        if (!CitusPlacement.citusInstalled(t)) {
             warnings.add("the target is not a Citus coordinator: --distribute/--reference ignored");
             return out;
         }
@@ -105,7 +105,7 @@ public final class SchemaCopy {
             if (!tables.contains(table)) {
                 warnings.add("--distribute " + table + ": not one of the migrated tables");
             }
-            if (citus.placement(table).kind() != CitusCatalog.Kind.NOT_CITUS_TABLE) {
+            if (CitusPlacement.of(t, table).kind() != CitusPlacement.Kind.NOT_CITUS_TABLE) {
                 warnings.add(table + " is already a Citus table: left as it is");
                 continue;
             }
@@ -115,7 +115,7 @@ public final class SchemaCopy {
                     pk == null ? List.of() : pk.columns()));
         }
         for (TableName table : reference) {
-            if (citus.placement(table).kind() != CitusCatalog.Kind.NOT_CITUS_TABLE) {
+            if (CitusPlacement.of(t, table).kind() != CitusPlacement.Kind.NOT_CITUS_TABLE) {
                 warnings.add(table + " is already a Citus table: left as it is");
                 continue;
             }

@@ -68,7 +68,7 @@ class BaseCopyRangesTest {
             try (Connection t = m.target()) {
                 Map<String, String> kinds = new java.util.HashMap<>();
                 for (String[] r : Sql.rows(t, "SELECT table_name, string_agg(DISTINCT range_kind, ',') || ':' || count(*)"
-                        + " FROM warp.base_copy_progress WHERE slot_name = ? AND copied_at IS NOT NULL GROUP BY table_name", m.slotName())) {
+                        + " FROM " + io.citus.warp.common.BaseCopyTables.ranges("warp") + " WHERE slot_name = ? AND copied_at IS NOT NULL GROUP BY table_name", m.slotName())) {
                     kinds.put(r[0], r[1]);
                 }
                 LOG.info("ranges per table: {}", kinds);

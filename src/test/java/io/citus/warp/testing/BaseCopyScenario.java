@@ -5,6 +5,8 @@ import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.common.BaseCopyTables;
+import io.citus.warp.common.SinkConfigKeys;
 import io.citus.warp.common.TableName;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.workload.TpcbWorkload;
@@ -180,12 +182,12 @@ public final class BaseCopyScenario {
 
     private static boolean streamedFromSlot(Migration m) throws SQLException {
         String consistent;
-        try (Connection dst = m.target(); Statement s = dst.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT consistent_lsn::text FROM warp.base_copy WHERE slot_name = '" + m.slotName() + "'")) {
-            if (!rs.next() || rs.getString(1) == null) {
-                return false;
-            }
-            consistent = rs.getString(1);
+        try (Connection dst = m.target()) {
+            consistent = BaseCopyTables.read(dst, SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA, m.slotName())
+                    .map(BaseCopyTables.SlotCopy::consistentLsn).orElse(null);
+        }
+        if (consistent == null) {
+            return false;
         }
         try (Connection src = m.source(); Statement s = src.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT confirmed_flush_lsn > '" + consistent + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = '"
@@ -195,12 +197,12 @@ public final class BaseCopyScenario {
     }
 
     private static long copiedRanges(Migration m) {
-        try (Connection dst = m.target(); Statement s = dst.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT count(*) FROM warp.base_copy_progress WHERE slot_name = '" + m.slotName() + "' AND copied_at IS NOT NULL")) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection dst = m.target()) {
+            // The progress tables are created by the copy itself: none yet, no range copied.
+            return BaseCopyTables.read(dst, SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA, m.slotName())
+                    .map(BaseCopyTables.SlotCopy::rangesCopied).orElse(0L);
         } catch (SQLException e) {
-            return 0; // the progress table is created by the copy itself
+            return 0;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.citus.warp.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.citus.warp.common.ConnectorPlaceholders;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectorTemplates;
 import org.slf4j.Logger;
@@ -134,22 +135,12 @@ public final class Migration implements AutoCloseable {
 
     /** Values for the placeholders of the shipped connector configs: endpoints and names only. */
     public Map<String, String> templateValues(String tables) {
-        Map<String, String> values = new HashMap<>();
-        values.put("source.host", env.source().host());
-        values.put("source.port", Integer.toString(env.source().port()));
-        values.put("source.user", env.source().user());
-        values.put("source.database", sourceDatabase);
-        values.put("source.sslmode", "prefer");
-        values.put("target.host", citus != null ? citus.host() : env.target().host());
-        values.put("target.port", Integer.toString(citus != null ? citus.port() : env.target().port()));
-        values.put("target.user", citus != null ? citus.user() : env.target().user());
-        values.put("target.database", targetDatabase);
-        values.put("target.sslmode", "prefer");
-        values.put("secrets.file", env.secretsFile().toString());
-        values.put("topic.prefix", topicPrefix());
-        values.put("slot.name", slotName());
-        values.put("publication.name", publicationName());
-        values.put("tables", tables);
+        ConnectorPlaceholders.Database target = citus != null
+                ? new ConnectorPlaceholders.Database(citus.host(), citus.port(), citus.user(), targetDatabase)
+                : new ConnectorPlaceholders.Database(env.target().host(), env.target().port(), env.target().user(), targetDatabase);
+        Map<String, String> values = new HashMap<>(new ConnectorPlaceholders(
+                new ConnectorPlaceholders.Database(env.source().host(), env.source().port(), env.source().user(), sourceDatabase),
+                target, env.secretsFile().toString(), topicPrefix(), slotName(), publicationName(), tables).values());
         if (wireFormat.needsRegistry()) {
             values.put("schema.registry.url", env.schemaRegistry().apiUrl());
         }

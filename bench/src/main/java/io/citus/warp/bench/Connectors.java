@@ -1,6 +1,7 @@
 package io.citus.warp.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.citus.warp.common.ConnectorPlaceholders;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.connect.ConnectorTemplates;
@@ -52,22 +53,11 @@ public final class Connectors {
     }
 
     private Map<String, String> templateValues(String tables, String targetDatabase) {
-        Map<String, String> v = new HashMap<>();
-        v.put("source.host", env.source().host());
-        v.put("source.port", Integer.toString(env.source().port()));
-        v.put("source.user", env.source().user());
-        v.put("source.database", sourceDatabase);
-        v.put("source.sslmode", "prefer");
-        v.put("target.host", env.target().host());
-        v.put("target.port", Integer.toString(env.target().port()));
-        v.put("target.user", env.target().user());
-        v.put("target.database", targetDatabase == null ? "unused" : targetDatabase);
-        v.put("target.sslmode", "prefer");
-        v.put("secrets.file", env.secretsFile().toString());
-        v.put("topic.prefix", prefix);
-        v.put("slot.name", "slot_" + prefix);
-        v.put("publication.name", "pub_" + prefix);
-        v.put("tables", tables);
+        Map<String, String> v = new LinkedHashMap<>(new ConnectorPlaceholders(
+                new ConnectorPlaceholders.Database(env.source().host(), env.source().port(), env.source().user(), sourceDatabase),
+                new ConnectorPlaceholders.Database(env.target().host(), env.target().port(), env.target().user(),
+                        targetDatabase == null ? "unused" : targetDatabase),
+                env.secretsFile().toString(), prefix, "slot_" + prefix, "pub_" + prefix, tables).values());
         if (format.needsRegistry()) {
             v.put("schema.registry.url", env.schemaRegistry().apiUrl());
         }

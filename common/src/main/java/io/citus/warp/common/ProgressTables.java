@@ -6,7 +6,8 @@ import java.util.List;
  * The sink's progress tables on the target: the sink creates and writes them, in the same transaction as the changes
  * they describe; {@code warp status} reads them and {@code warp finish} deletes a stream's rows. One row per stream in
  * {@value #SINK_PROGRESS}, one per stream and target table in {@value #SNAPSHOT_PROGRESS} (table_name is the target
- * table, {@code schema.table} as {@link TableName#toString()} writes it).
+ * table, {@code schema.table} as {@link TableName#toString()} writes it). Warp's base copy keeps its own record in the
+ * same schema ({@link BaseCopyTables}).
  */
 public final class ProgressTables {
     private ProgressTables() {
@@ -15,14 +16,6 @@ public final class ProgressTables {
     public static final String SINK_PROGRESS = "sink_progress";
     public static final String SNAPSHOT_PROGRESS = "snapshot_progress";
     public static final List<String> ALL = List.of(SINK_PROGRESS, SNAPSHOT_PROGRESS);
-    /**
-     * Warp's base copy, in the same schema: one row per slot ({@code copied_at} set when every range is in) and one per
-     * planned range. The CLI's base copy writes them; a sink deployed with {@link SinkConfigKeys#BASE_COPY_SLOT} reads
-     * them to hold the stream until the copy has finished.
-     */
-    public static final String BASE_COPY = "base_copy";
-    public static final String BASE_COPY_RANGES = "base_copy_progress";
-
     /** {@code "schema"."table"} of one of the progress tables. */
     public static String qualified(String schema, String table) {
         return Identifiers.quote(schema) + "." + Identifiers.quote(table);

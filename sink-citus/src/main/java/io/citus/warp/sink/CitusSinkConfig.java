@@ -1,7 +1,9 @@
 package io.citus.warp.sink;
 
+import io.citus.warp.common.ReplicaIdentityIndexes;
 import io.citus.warp.common.SinkConfigKeys;
 import io.citus.warp.common.TableMapping;
+import io.citus.warp.common.TableName;
 import io.citus.warp.sink.txn.TransactionBoundaries;
 import io.citus.warp.sink.value.PgText;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -12,12 +14,16 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** The Citus sink's settings; the keys warp renders and reads back are shared through {@link SinkConfigKeys}. */
 public final class CitusSinkConfig extends AbstractConfig {
+    /** The connector's name, which Connect adds to every connector and task config. */
+    public static final String CONNECTOR_NAME = "name";
     public static final String CONNECTION_URL = SinkConfigKeys.CONNECTION_URL;
     public static final String CONNECTION_USER = SinkConfigKeys.CONNECTION_USER;
     public static final String CONNECTION_PASSWORD = SinkConfigKeys.CONNECTION_PASSWORD;
@@ -77,7 +83,8 @@ public final class CitusSinkConfig extends AbstractConfig {
                     STREAM_GROUP, 3, Width.SHORT, "Accept timetz as UTC")
             .define(REPLICA_IDENTITY_INDEX, Type.LIST, "", Importance.MEDIUM,
                     "Source tables whose REPLICA IDENTITY is USING INDEX, each with that index's columns: "
-                            + "schema.table:col1+col2, comma-separated. Debezium's old image of their updates and deletes holds "
+                            + "schema.table:col1+col2, comma-separated (a name holding . : + or a double quote goes in double "
+                            + "quotes, inner quotes doubled). Debezium's old image of their updates and deletes holds "
                             + "those columns, not the primary key (a key column missing from it arrives as 0 or null), so the sink "
                             + "matches such changes by the index columns instead. warp start fills this from the source catalog.",
                     MAPPING_GROUP, 3, Width.LONG, "Replica identity indexes")
@@ -174,24 +181,18 @@ public final class CitusSinkConfig extends AbstractConfig {
     }
 
     /** replica.identity.index as table to the index's columns. */
-    public java.util.Map<io.citus.warp.common.TableName, java.util.List<String>> replicaIdentityIndexes() {
-        java.util.Map<io.citus.warp.common.TableName, java.util.List<String>> tables = new java.util.HashMap<>();
-        for (String entry : getList(REPLICA_IDENTITY_INDEX)) {
-            int colon = entry.lastIndexOf(':');
-            if (colon <= 0 || colon == entry.length() - 1) {
-                throw new org.apache.kafka.common.config.ConfigException(REPLICA_IDENTITY_INDEX, entry,
-                        "expected schema.table:col1+col2");
-            }
-            tables.put(io.citus.warp.common.TableName.parse(entry.substring(0, colon).trim()),
-                    java.util.List.of(entry.substring(colon + 1).trim().split("\\+")));
+    public Map<TableName, List<String>> replicaIdentityIndexes() {
+        try {
+            return ReplicaIdentityIndexes.parse(getList(REPLICA_IDENTITY_INDEX));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(REPLICA_IDENTITY_INDEX, getList(REPLICA_IDENTITY_INDEX), e.getMessage());
         }
-        return tables;
     }
 
-    public java.util.Set<io.citus.warp.common.TableName> keylessTables() {
-        java.util.Set<io.citus.warp.common.TableName> tables = new java.util.HashSet<>();
+    public Set<TableName> keylessTables() {
+        Set<TableName> tables = new HashSet<>();
         for (String t : getList(KEYLESS_TABLES)) {
-            tables.add(io.citus.warp.common.TableName.parse(t.trim()));
+            tables.add(TableName.parse(t.trim()));
         }
         return tables;
     }

@@ -26,8 +26,6 @@ import java.util.Map;
  * source transaction at a time, in commit order, exactly once. One ordered stream means one task.
  */
 public final class CitusSinkConnector extends SinkConnector {
-    static final String CONNECTOR_NAME = "name";
-
     private Map<String, String> props;
 
     @Override
@@ -64,7 +62,7 @@ public final class CitusSinkConnector extends SinkConnector {
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<TopicPartition, Long> offsets) {
         CitusSinkConfig config = new CitusSinkConfig(connectorConfig);
         ProgressStore progress = new ProgressStore(config.progressSchema(),
-                config.stream(connectorConfig.getOrDefault(CONNECTOR_NAME, "citus-sink")));
+                config.stream(connectorConfig.getOrDefault(CitusSinkConfig.CONNECTOR_NAME, "citus-sink")));
         OffsetReset.apply(offsets, progress, () -> {
             try {
                 Connection c = DriverManager.getConnection(config.url(),

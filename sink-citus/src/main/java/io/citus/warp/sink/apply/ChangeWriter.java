@@ -5,8 +5,8 @@ import io.citus.warp.sink.errors.ErrorKind;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.Op;
 import io.citus.warp.common.TableName;
-import io.citus.warp.sink.target.TargetColumn;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetColumn;
+import io.citus.warp.sink.catalog.TargetTable;
 import org.apache.kafka.connect.data.Struct;
 
 import java.sql.SQLException;

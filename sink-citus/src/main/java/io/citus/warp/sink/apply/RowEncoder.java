@@ -2,16 +2,18 @@ package io.citus.warp.sink.apply;
 
 import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
+import io.citus.warp.sink.errors.FailureMessage;
 import io.citus.warp.sink.event.ChangeEvent;
-import io.citus.warp.sink.target.TargetColumn;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetColumn;
+import io.citus.warp.sink.catalog.TargetTable;
 import io.citus.warp.sink.value.PgText;
-import io.citus.warp.sink.value.UnsupportedValueException;
+import io.citus.warp.sink.value.type.DateType;
+import io.citus.warp.sink.value.type.UnsupportedValueException;
 
-import static io.citus.warp.sink.value.PgText.GREGORIAN_START_DAY;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -107,7 +109,7 @@ public final class RowEncoder {
                         + "drops columns whose type it cannot convert (arrays of money, interval, bit varying, xml, point, "
                         + "name and similar), so the column would silently stay NULL on the target. Change the column to a "
                         + "type Debezium carries on both sides (e.g. text[] or jsonb), or leave it out of the target table "
-                        + "and the migration (docs/type-fidelity.md). Nothing of this transaction was applied.", null);
+                        + "and the migration (docs/type-fidelity.md).", null);
             }
         }
         checkedSchemas.put(table.id(), image.schema());
@@ -169,22 +171,27 @@ public final class RowEncoder {
         return column;
     }
 
+    /** The value's text; a value that cannot be written exactly is refused by the one refusal policy (never quoting it). */
     private String encode(ChangeEvent event, TargetTable table, TargetColumn column, Field field, Object value) {
-        if (event.isSnapshotRead() && "io.debezium.time.Date".equals(field.schema().name()) && value instanceof Number n
-                && n.intValue() < GREGORIAN_START_DAY) {
+        String reason;
+        if (event.isSnapshotRead() && DateType.NAME.equals(field.schema().name()) && value instanceof Number n
+                && n.intValue() < DateType.GREGORIAN_START_DAY) {
             // Debezium's snapshot reads dates as java.sql.Date and drops the BC era: 0001-01-01 BC arrives as 0001-01-01.
-            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the value of column \"" + column.name()
-                    + "\" (target type " + column.type() + ") is a date before 1582-10-15 read by Debezium's initial snapshot, "
-                    + "which drops the BC era of such dates, so it cannot be written exactly. Copy this table's initial data "
-                    + "another way (streamed changes carry such dates exactly). Nothing of this batch was applied.", null);
+            reason = "it is a date before 1582-10-15 read by Debezium's initial snapshot, which drops the BC era of such dates. "
+                    + "Copy this table's initial data another way (streamed changes carry such dates exactly)";
+        } else {
+            try {
+                return text.encode(field.schema(), value, column);
+            } catch (UnsupportedValueException e) {
+                reason = e.getMessage();
+            } catch (ClassCastException | IllegalArgumentException | DateTimeException e) {
+                // The JDK's message would quote the value: only what kind of failure it was.
+                reason = "it is not a " + describe(field) + " value as the sink reads one (" + e.getClass().getSimpleName()
+                        + "). Check the source connector's settings against connectors/config/source-postgres.json";
+            }
         }
-        try {
-            return text.encode(field.schema(), value, column);
-        } catch (UnsupportedValueException | ClassCastException | IllegalArgumentException | java.time.DateTimeException e) {
-            throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the value of column \"" + column.name()
-                    + "\" (target type " + column.type() + ", Connect schema " + describe(field) + ") cannot be written exactly: "
-                    + e.getMessage() + ". Nothing of this transaction was applied.", e);
-        }
+        throw new ApplyException(ErrorKind.PERMANENT, FailureMessage.valueRefused(event, table.id(), column.name(), column.type(),
+                describe(field), reason), null);
     }
 
     private static String describe(Field field) {

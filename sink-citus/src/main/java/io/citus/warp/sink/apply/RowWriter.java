@@ -1,7 +1,7 @@
 package io.citus.warp.sink.apply;
 
 import io.citus.warp.common.TableName;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 import io.citus.warp.sink.value.CopyText;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;

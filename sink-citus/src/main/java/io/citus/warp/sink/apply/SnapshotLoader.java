@@ -2,13 +2,14 @@ package io.citus.warp.sink.apply;
 
 import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
-import io.citus.warp.sink.errors.FailureAdvice;
+import io.citus.warp.sink.errors.FailureMessage;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Lsn;
+import io.citus.warp.common.Identifiers;
 import io.citus.warp.common.TableName;
 import io.citus.warp.sink.progress.ProgressStore;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class SnapshotLoader {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final TargetSession session;
+    private final TargetTransaction target;
     private final RowEncoder encoder;
     private final ProgressStore progress;
     private final CommitListener listener;
@@ -53,46 +55,29 @@ public final class SnapshotLoader {
                           boolean truncateNonEmpty) {
         this.truncateNonEmpty = truncateNonEmpty;
         this.session = session;
+        this.target = new TargetTransaction(session);
         this.encoder = encoder;
         this.progress = progress;
         this.listener = listener;
     }
 
     public void apply(List<ChangeEvent> rows, KafkaPosition end) {
+        loading = null;
         try {
-            load(rows, end, true);
-        } catch (SQLException e) {
-            session.rollbackQuietly();
-            if (ErrorKind.of(e) == ErrorKind.TRANSIENT) {
-                session.discard();
-                throw new ApplyException(ErrorKind.TRANSIENT, "transient target failure during snapshot load ("
-                        + e.getSQLState() + "): " + FailureAdvice.summary(e), FailureAdvice.redacted(e));
-            }
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw permanent(loading == null ? rows : loading, e);
+            target.run(() -> FailureMessage.snapshotRows(loading == null ? rows : loading), c -> load(c, rows, end, true));
+        } catch (ApplyException e) {
+            if (e.isTransient() || !UNIQUE_VIOLATION.equals(e.sqlState())) {
+                throw e;
             }
             LOG.info("snapshot rows up to Kafka {} are partly on the target already (the snapshot was delivered again); "
                     + "loading them with upserts", end);
-            try {
-                load(rows, end, false);
-            } catch (SQLException again) {
-                session.rollbackQuietly();
-                if (ErrorKind.of(again) == ErrorKind.TRANSIENT) {
-                    session.discard();
-                    throw new ApplyException(ErrorKind.TRANSIENT, "transient target failure during snapshot load: "
-                            + FailureAdvice.summary(again), FailureAdvice.redacted(again));
-                }
-                throw permanent(loading == null ? rows : loading, again);
-            }
-        } catch (RuntimeException e) {
-            session.rollbackQuietly();
-            throw e;
+            target.run(() -> FailureMessage.snapshotRows(loading == null ? rows : loading), c -> load(c, rows, end, false));
         }
+        listener.committed(end, 0, rows.size(), -1, -1);
     }
 
-    private void load(List<ChangeEvent> rows, KafkaPosition end, boolean copy) throws SQLException {
+    private void load(Connection c, List<ChangeEvent> rows, KafkaPosition end, boolean copy) throws SQLException {
         loading = null;
-        Connection c = session.connection();
         RowWriter writer = session.writer();
         Map<TableName, List<ChangeEvent>> byTable = new LinkedHashMap<>();
         for (ChangeEvent row : rows) {
@@ -136,7 +121,6 @@ public final class SnapshotLoader {
         }
         progress.recordSnapshotPosition(c, end, rows.size());
         c.commit();
-        listener.committed(end, 0, rows.size(), -1, -1);
     }
 
     /**
@@ -167,7 +151,7 @@ public final class SnapshotLoader {
 
     private static boolean hasRows(Connection c, TargetTable table) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + io.citus.warp.common.Identifiers.qualified(table.id()) + ")")) {
+             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + Identifiers.qualified(table.id()) + ")")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -188,15 +172,5 @@ public final class SnapshotLoader {
             writer.truncate(List.of(table.get()));
             progress.recordSnapshotRows(c, id, snapshotLsn, 0, true);
         }
-    }
-
-    private static ApplyException permanent(List<ChangeEvent> rows, SQLException e) {
-        ChangeEvent first = rows.get(0);
-        String column = FailureAdvice.column(e);
-        return new ApplyException(ErrorKind.PERMANENT, "Could not load snapshot rows of " + first.table() + " (snapshot LSN "
-                + Lsn.format(first.source().lsn()) + ", Kafka " + first.kafka() + " to " + rows.get(rows.size() - 1).kafka()
-                + "). Nothing of this batch was applied. " + (column == null ? "" : "Column: \"" + column + "\". ")
-                + "Target error (SQLSTATE " + e.getSQLState() + "): " + FailureAdvice.summary(e).trim() + " " + FailureAdvice.advice(e),
-                FailureAdvice.redacted(e));
     }
 }

@@ -2,7 +2,7 @@ package io.citus.warp.sink.apply;
 
 import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 
 import java.util.List;
 import java.util.stream.Collectors;

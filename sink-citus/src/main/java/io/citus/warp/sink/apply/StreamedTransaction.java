@@ -2,6 +2,7 @@ package io.citus.warp.sink.apply;
 
 import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
+import io.citus.warp.sink.errors.FailureMessage;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.progress.ProgressStore;
 import io.citus.warp.sink.txn.StreamedCommit;
@@ -26,6 +27,7 @@ public final class StreamedTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(StreamedTransaction.class);
 
     private final TargetSession session;
+    private final TargetTransaction target;
     private final ChangeWriter changes;
     private final ProgressStore progress;
     private final CommitListener listener;
@@ -34,6 +36,7 @@ public final class StreamedTransaction {
 
     public StreamedTransaction(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener) {
         this.session = session;
+        this.target = new TargetTransaction(session);
         this.changes = new ChangeWriter(session, encoder);
         this.progress = progress;
         this.listener = listener;
@@ -45,16 +48,12 @@ public final class StreamedTransaction {
 
     public void commit(StreamedCommit end) {
         write(end.txId(), end.events());
-        try {
-            Connection c = session.connection();
+        txId = -1;
+        target.run(() -> FailureMessage.transaction(end.txId(), end.commitLsn(), end.commitTsMs()), c -> {
             progress.recordTransactions(c, end.last(), end.commitLsn(), end.txId(), end.commitTsMs(), 1, end.changes());
             c.commit();
-        } catch (SQLException | RuntimeException e) {
-            txId = -1;
-            throw GroupApplier.failure(session, end.txId(), end.commitLsn(), end.commitTsMs(), null, e);
-        }
+        });
         LOG.info("source transaction {} committed on the target: {} changes written in parts", end.txId(), end.changes());
-        txId = -1;
         listener.committed(end.last(), 1, end.changes(), end.commitLsn(), end.commitTsMs());
     }
 
@@ -91,7 +90,7 @@ public final class StreamedTransaction {
             written += events.size();
         } catch (SQLException | RuntimeException e) {
             txId = -1;
-            throw GroupApplier.failure(session, sourceTxId, -1, -1, changes.current(), e);
+            throw target.failed(FailureMessage.transaction(sourceTxId, -1, -1).change(changes.current()), e);
         }
     }
 

@@ -4,7 +4,7 @@ import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.Lsn;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ final class TableChanges {
             throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": the new row of table " + event.table()
                     + " lacks the value of column(s) " + row.unavailable() + " (Debezium's unchanged-TOAST placeholder) and is "
                     + "not the new key of a primary-key change, so the value cannot be known. Set REPLICA IDENTITY FULL on the "
-                    + "source table and re-snapshot it. Nothing of this transaction was applied.", null);
+                    + "source table and re-snapshot it.", null);
         }
         // The key change's old row, as this run knows it, may hold the values already.
         Net before = keyChange.before();

@@ -1,6 +1,6 @@
 package io.citus.warp.sink.apply;
 
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 
 import java.sql.SQLException;
 import java.util.List;

@@ -4,9 +4,9 @@ import io.citus.warp.sink.errors.ApplyException;
 import io.citus.warp.sink.errors.ErrorKind;
 import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.common.TableName;
-import io.citus.warp.sink.target.TableCatalog;
+import io.citus.warp.sink.catalog.TableCatalog;
 import io.citus.warp.common.TableMapping;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetTable;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,16 +1,18 @@
 package io.citus.warp.sink.progress;
 
+import io.citus.warp.common.BaseCopyTables;
+import io.citus.warp.common.BaseCopyTables.SlotCopy;
 import io.citus.warp.sink.event.Lsn;
-import io.citus.warp.common.ProgressTables;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Whether Warp's base copy of this migration has finished on the target, read from its record in the progress
- * schema ({@code base_copy}, written by the CLI's base copy). The connectors are deployed as soon as the copy's slot
+ * schema ({@link BaseCopyTables}, written by the CLI's base copy). The connectors are deployed as soon as the copy's slot
  * exists, so changes arrive while ranges are still being copied; applying one then could touch a row not yet copied.
  * The sink therefore holds the stream until the copy has finished, and then applies only the transactions that
  * committed at or after the copy's consistent point: the earlier ones are in the copied rows (an interrupted attempt
@@ -23,7 +25,7 @@ public final class BaseCopyGate {
      */
     public record State(boolean finished, long consistentLsn, String detail, long rangesCopied, long rangesTotal,
                         long rowsCopied, long rowsEstimated) {
-        State(boolean finished, long consistentLsn, String detail) {
+        public State(boolean finished, long consistentLsn, String detail) {
             this(finished, consistentLsn, detail, -1, -1, -1, -1);
         }
 
@@ -33,13 +35,11 @@ public final class BaseCopyGate {
         }
     }
 
-    private final String table;
-    private final String ranges;
+    private final String schema;
     private final String slot;
 
     public BaseCopyGate(String progressSchema, String slot) {
-        this.table = ProgressTables.qualified(progressSchema, ProgressTables.BASE_COPY);
-        this.ranges = ProgressTables.qualified(progressSchema, ProgressTables.BASE_COPY_RANGES);
+        this.schema = progressSchema;
         this.slot = slot;
     }
 
@@ -47,38 +47,34 @@ public final class BaseCopyGate {
         return slot;
     }
 
+    /**
+     * Reads the copy's state. On a session with autocommit off (the sink's), the read-only transaction this read began is
+     * ended again: the sink asks every few seconds for as long as the copy runs, and must not sit idle in a transaction
+     * holding locks on the progress tables and an old snapshot meanwhile. A transaction the caller had open stays open.
+     */
     public State read(Connection c) throws SQLException {
-        try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, table);
-            exists.setString(2, ranges);
-            try (ResultSet rs = exists.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1) || !rs.getBoolean(2)) {
-                    return new State(false, -1, "no base copy recorded on the target yet");
-                }
+        boolean endTransaction = !c.getAutoCommit()
+                && c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
+        try {
+            return readState(c);
+        } finally {
+            if (endTransaction) {
+                c.rollback(); // nothing was written: rollback ends it as well as commit, and cannot fail on a conflict
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT b.attempt, (b.consistent_lsn - '0/0'::pg_lsn)::bigint,"
-                + " b.copied_at IS NOT NULL, r.copied, r.total, r.rows_copied, r.rows_estimated FROM " + table + " b,"
-                + " LATERAL (SELECT count(*) FILTER (WHERE copied_at IS NOT NULL) AS copied, count(*) AS total,"
-                + " coalesce(sum(rows_copied), 0) AS rows_copied, coalesce(sum(estimated_rows), 0) AS rows_estimated"
-                + " FROM " + ranges + " WHERE slot_name = b.slot_name) r WHERE b.slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return new State(false, -1, "no base copy recorded for slot " + slot + " yet");
-                }
-                long lsn = rs.getLong(2);
-                boolean hasLsn = !rs.wasNull();
-                long copied = rs.getLong(4);
-                long total = rs.getLong(5);
-                if (rs.getBoolean(3) && hasLsn) {
-                    return new State(true, lsn, "finished at consistent point " + Lsn.format(lsn), copied, total, rs.getLong(6),
-                            rs.getLong(7));
-                }
-                return new State(false, -1, "attempt " + rs.getInt(1) + ", " + copied + " of " + total + " ranges copied", copied,
-                        total, rs.getLong(6), rs.getLong(7));
-            }
+    }
+
+    private State readState(Connection c) throws SQLException {
+        Optional<SlotCopy> copy = BaseCopyTables.read(c, schema, slot);
+        if (copy.isEmpty()) {
+            return new State(false, -1, "no base copy recorded for slot " + slot + " on the target yet");
         }
+        SlotCopy s = copy.get();
+        if (s.finished()) {
+            return new State(true, s.consistentLsnValue(), "finished at consistent point " + Lsn.format(s.consistentLsnValue()),
+                    s.rangesCopied(), s.ranges(), s.rowsCopied(), s.rowsEstimated());
+        }
+        return new State(false, -1, "attempt " + s.attempt() + ", " + s.rangesCopied() + " of " + s.ranges() + " ranges copied",
+                s.rangesCopied(), s.ranges(), s.rowsCopied(), s.rowsEstimated());
     }
 }

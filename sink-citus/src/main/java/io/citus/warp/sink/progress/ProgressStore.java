@@ -2,6 +2,7 @@ package io.citus.warp.sink.progress;
 
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Lsn;
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.TableName;
 import io.citus.warp.common.Identifiers;
 import io.citus.warp.common.ProgressTables;
@@ -67,37 +68,23 @@ public final class ProgressStore {
             }
         }
         c.commit();
-        if (isCitus(c)) {
+        boolean citus = CitusPlacement.citusInstalled(c);
+        c.commit();
+        if (citus) {
             for (String table : ProgressTables.ALL) {
-                makeReferenceTable(c, ProgressTables.qualified(schemaName, table));
+                makeReferenceTable(c, new TableName(schemaName, table));
             }
         }
     }
 
-    private static boolean isCitus(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_extension WHERE extname = 'citus'")) {
-            rs.next();
-            boolean citus = rs.getLong(1) > 0;
-            c.commit();
-            return citus;
-        }
-    }
-
-    private static void makeReferenceTable(Connection c, String table) throws SQLException {
-        try (PreparedStatement check = c.prepareStatement(
-                "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = ?::regclass")) {
-            check.setString(1, table);
-            try (ResultSet rs = check.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) > 0) {
-                    c.commit();
-                    return;
-                }
-            }
+    private static void makeReferenceTable(Connection c, TableName table) throws SQLException {
+        boolean placed = CitusPlacement.of(c, table).kind() != CitusPlacement.Kind.NOT_CITUS_TABLE;
+        c.commit();
+        if (placed) {
+            return;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT create_reference_table(?::regclass)")) {
-            ps.setString(1, table);
+            ps.setString(1, table.quoted());
             ps.execute();
         }
         c.commit();

@@ -5,10 +5,10 @@ import io.citus.warp.sink.event.ChangeEvent;
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.Op;
 import io.citus.warp.sink.event.SourcePosition;
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.TableName;
-import io.citus.warp.sink.target.Distribution;
-import io.citus.warp.sink.target.TargetColumn;
-import io.citus.warp.sink.target.TargetTable;
+import io.citus.warp.sink.catalog.TargetColumn;
+import io.citus.warp.sink.catalog.TargetTable;
 import io.citus.warp.sink.value.PgText;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -158,8 +158,8 @@ class TableChangesTest {
             columns.put(c, new TargetColumn(c, "text", "text", 'S', null, false, false, c.equals("tenant"), 0));
         }
         return distributed
-                ? new TargetTable(T, columns, List.of("id", "tenant"), Distribution.DISTRIBUTED, "tenant")
-                : new TargetTable(T, columns, List.of("id"), Distribution.LOCAL, null);
+                ? new TargetTable(T, columns, List.of("id", "tenant"), new CitusPlacement(CitusPlacement.Kind.DISTRIBUTED, "tenant"))
+                : new TargetTable(T, columns, List.of("id"), CitusPlacement.NOT_CITUS_TABLE);
     }
 
     private static ChangeEvent event(Op op, long lsn, long id, String tenant, String v, String t, boolean keyOnly) {

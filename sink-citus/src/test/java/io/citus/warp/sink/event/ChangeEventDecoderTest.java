@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static io.citus.warp.sink.DebeziumStream.MARKER;
+import static io.citus.warp.sink.DebeziumStream.MARKER_KEY;
+import static io.citus.warp.sink.DebeziumStream.SOURCE;
+import static io.citus.warp.sink.DebeziumStream.TX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,22 +27,9 @@ class ChangeEventDecoderTest {
     private static final Schema ROW = SchemaBuilder.struct().name("p.public.orders.Value").optional()
             .field("tenant_id", Schema.INT32_SCHEMA).field("id", Schema.INT64_SCHEMA)
             .field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
-    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-            .field("ts_ms", Schema.INT64_SCHEMA).field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
-            .field("txId", Schema.OPTIONAL_INT64_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("sequence", Schema.OPTIONAL_STRING_SCHEMA).build();
-    private static final Schema TX = SchemaBuilder.struct().name("event.block").optional()
-            .field("id", Schema.STRING_SCHEMA).field("total_order", Schema.INT64_SCHEMA)
-            .field("data_collection_order", Schema.INT64_SCHEMA).build();
     private static final Schema ENVELOPE = SchemaBuilder.struct().name("p.public.orders.Envelope")
             .field("before", ROW).field("after", ROW).field("source", SOURCE).field("transaction", TX)
             .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
-    private static final Schema MARKER_KEY = SchemaBuilder.struct()
-            .name("io.debezium.connector.common.TransactionMetadataKey").field("id", Schema.STRING_SCHEMA).build();
-    private static final Schema MARKER = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
-            .field("status", Schema.STRING_SCHEMA).field("id", Schema.STRING_SCHEMA)
-            .field("event_count", Schema.OPTIONAL_INT64_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
 
     private final ChangeEventDecoder decoder = new ChangeEventDecoder();
 

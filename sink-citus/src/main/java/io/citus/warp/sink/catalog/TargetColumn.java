@@ -1,4 +1,4 @@
-package io.citus.warp.sink.target;
+package io.citus.warp.sink.catalog;
 
 /**
  * A column of a target table, as the coordinator's catalog describes it.

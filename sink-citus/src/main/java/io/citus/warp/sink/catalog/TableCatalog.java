@@ -1,7 +1,8 @@
-package io.citus.warp.sink.target;
+package io.citus.warp.sink.catalog;
 
-import io.citus.warp.common.TableName;
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.Identifiers;
+import io.citus.warp.common.TableName;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Reads target tables from the coordinator's catalog: columns and types, primary key, identity and
- * generated columns, and (when the citus extension is installed) how Citus distributes the table.
+ * generated columns, and (when the citus extension is installed) how Citus places the table ({@link CitusPlacement}).
  * Results are cached until {@link #invalidate()}, which the sink calls after a failure so that a user's
  * fix (a column added, a table distributed) is seen on retry.
  */
@@ -44,9 +45,6 @@ public final class TableCatalog {
               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
              WHERE i.indrelid = ?::regclass AND i.indisprimary
              ORDER BY k.ord""";
-    private static final String CITUS = """
-            SELECT p.partmethod, CASE WHEN p.partmethod = 'h' THEN column_to_column_name(p.logicalrelid, p.partkey) END, p.repmodel
-              FROM pg_dist_partition p WHERE p.logicalrelid = ?::regclass""";
 
     private final Map<TableName, TargetTable> cache = new HashMap<>();
     private Boolean citus;
@@ -59,10 +57,7 @@ public final class TableCatalog {
     /** Whether the target has the citus extension (otherwise it is plain PostgreSQL). */
     public boolean isCitus(Connection connection) throws SQLException {
         if (citus == null) {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_extension WHERE extname = 'citus'");
-                 ResultSet rs = ps.executeQuery()) {
-                citus = rs.next();
-            }
+            citus = CitusPlacement.citusInstalled(connection);
         }
         return citus;
     }
@@ -102,25 +97,8 @@ public final class TableCatalog {
                 }
             }
         }
-        Distribution distribution = Distribution.LOCAL;
-        String distributionColumn = null;
-        if (isCitus(connection)) {
-            try (PreparedStatement ps = connection.prepareStatement(CITUS)) {
-                ps.setString(1, regclass);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        String method = rs.getString(1);
-                        if ("h".equals(method)) {
-                            distribution = Distribution.DISTRIBUTED;
-                            distributionColumn = rs.getString(2);
-                        } else if ("t".equals(rs.getString(3))) {
-                            distribution = Distribution.REFERENCE;
-                        }
-                    }
-                }
-            }
-        }
-        TargetTable table = new TargetTable(id, columns, primaryKey, distribution, distributionColumn);
+        CitusPlacement placement = isCitus(connection) ? CitusPlacement.of(connection, id) : CitusPlacement.NOT_CITUS_TABLE;
+        TargetTable table = new TargetTable(id, columns, primaryKey, placement);
         cache.put(id, table);
         return Optional.of(table);
     }

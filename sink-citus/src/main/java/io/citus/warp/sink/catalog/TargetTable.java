@@ -1,5 +1,6 @@
-package io.citus.warp.sink.target;
+package io.citus.warp.sink.catalog;
 
+import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.TableName;
 
 import java.util.LinkedHashMap;
@@ -9,11 +10,11 @@ import java.util.Map;
 /**
  * A table on the target as the sink writes it.
  *
- * @param primaryKey         the target's primary-key columns (the ON CONFLICT target)
- * @param distributionColumn the Citus distribution column, or null
+ * @param primaryKey the target's primary-key columns (the ON CONFLICT target)
+ * @param placement  how Citus places it ({@link CitusPlacement#NOT_CITUS_TABLE} on plain PostgreSQL)
  */
 public record TargetTable(TableName id, Map<String, TargetColumn> columns, List<String> primaryKey,
-                          Distribution distribution, String distributionColumn) {
+                          CitusPlacement placement) {
 
     public TargetTable {
         columns = new LinkedHashMap<>(columns);
@@ -25,13 +26,18 @@ public record TargetTable(TableName id, Map<String, TargetColumn> columns, List<
     }
 
     public boolean isDistributed() {
-        return distribution == Distribution.DISTRIBUTED;
+        return placement.isDistributed();
+    }
+
+    /** The Citus distribution column, or null. */
+    public String distributionColumn() {
+        return placement.distributionColumn();
     }
 
     /** True when {@code column} may appear in an UPDATE's SET list (Citus refuses the distribution column there). */
     public boolean updatable(String column) {
         TargetColumn c = columns.get(column);
-        return c != null && !c.generated() && !primaryKey.contains(column) && !column.equals(distributionColumn);
+        return c != null && !c.generated() && !primaryKey.contains(column) && !column.equals(distributionColumn());
     }
 
     public boolean hasIdentityAlways() {

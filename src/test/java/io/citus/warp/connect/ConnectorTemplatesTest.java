@@ -1,0 +1,37 @@
+package io.citus.warp.connect;
+
+import io.citus.warp.common.ConnectorPlaceholders;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The shipped templates hold exactly the placeholders that warp start, bench and the tests fill in. */
+@Tag("unit")
+class ConnectorTemplatesTest {
+
+    @Test
+    void theTemplatesPlaceholdersAreTheOnesTheCodecFills() {
+        Set<String> used = new TreeSet<>(ConnectorTemplates.placeholders(ConnectorTemplates.SOURCE_POSTGRES));
+        used.addAll(ConnectorTemplates.placeholders(ConnectorTemplates.SINK_CITUS));
+        assertEquals(new TreeSet<>(ConnectorPlaceholders.NAMES), used);
+    }
+
+    @Test
+    void renderedTemplatesHoldNoPlaceholderAndASinkUrlThatPgJdbcReads() {
+        ConnectorPlaceholders p = new ConnectorPlaceholders(new ConnectorPlaceholders.Database("src", 5433, "u", "app"),
+                new ConnectorPlaceholders.Database("coord", 5432, "w", "app", Map.of("sslmode", "require", "tcpKeepAlive", "true")),
+                "/s.properties", "warp-x", "warp_x", "warp_x", "public\\.t");
+        for (String template : new String[] {ConnectorTemplates.SOURCE_POSTGRES, ConnectorTemplates.SINK_CITUS}) {
+            Map<String, String> config = ConnectorTemplates.render(template, p.values());
+            assertFalse(config.values().stream().anyMatch(v -> v.contains("{{")), config.toString());
+        }
+        String url = ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, p.values()).get("connection.url");
+        assertEquals("jdbc:postgresql://coord:5432/app?sslmode=require&tcpKeepAlive=true", p.sinkConnectionUrl(url));
+    }
+}
