@@ -21,7 +21,8 @@ public record TopicSize(long bytes, long startOffset, long endOffset) {
         TopicPartition partition = new TopicPartition(topic, 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             long bytes = 0;
-            for (Map<String, LogDirDescription> byDir : admin.describeLogDirs(List.of(0, 1)).allDescriptions().get().values()) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
+            for (Map<String, LogDirDescription> byDir : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
                 for (LogDirDescription dir : byDir.values()) {
                     ReplicaInfo replica = dir.replicaInfos().get(partition);
                     if (replica != null) {
