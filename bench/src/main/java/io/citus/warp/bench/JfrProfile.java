@@ -114,7 +114,8 @@ public final class JfrProfile {
         Map<Role, Map<String, Integer>> leavesByRole = new HashMap<>();
         Map<Role, Map<String, Integer>> callersByRole = new HashMap<>();
         int total = 0;
-        // A sink task thread is Warp's or the peer's for its whole life: known from any of its samples inside put().
+        // Connect's pool threads run one task after another (and are renamed meanwhile): a sink sample is Warp's or the
+        // peer's by the sink code on its own stack, or else by the sink code last seen on that thread.
         Map<Long, String> sinkThreads = new HashMap<>();
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
@@ -143,9 +144,15 @@ public final class JfrProfile {
                 if (stack == null || stack.getFrames().isEmpty()) {
                     continue;
                 }
-                String sink = sinkThreads.get(event.getThread("sampledThread") == null ? -1L
-                        : event.getThread("sampledThread").getJavaThreadId());
-                Role role = sink != null ? ROLES.stream().filter(r -> r.label().equals(sink)).findFirst().orElseThrow()
+                long threadId = event.getThread("sampledThread") == null ? -1L : event.getThread("sampledThread").getJavaThreadId();
+                String sink = sinkOf(stack.getFrames());
+                if (sink != null) {
+                    sinkThreads.put(threadId, sink);
+                } else if (runsSinkTask(stack.getFrames())) {
+                    sink = sinkThreads.getOrDefault(threadId, WARP_SINK);
+                }
+                String sinkRole = sink;
+                Role role = sinkRole != null ? ROLES.stream().filter(r -> r.label().equals(sinkRole)).findFirst().orElseThrow()
                         : role(thread == null ? "" : thread, stack.getFrames());
                 total++;
                 samplesByRole.merge(role, 1, Integer::sum);
@@ -178,6 +185,23 @@ public final class JfrProfile {
             }
         }
         return out.toString();
+    }
+
+    /** Warp's or the peer's sink, by its task class on the stack; null when neither is there. */
+    private static String sinkOf(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            if (type(f).startsWith("io.citus.warp.sink.CitusSinkTask")) {
+                return WARP_SINK;
+            }
+            if (type(f).startsWith("io.debezium.connector.jdbc.JdbcSinkConnectorTask")) {
+                return PEER_SINK;
+            }
+        }
+        return null;
+    }
+
+    private static boolean runsSinkTask(List<RecordedFrame> frames) {
+        return frames.stream().anyMatch(f -> type(f).endsWith("WorkerSinkTask"));
     }
 
     private static String nearestNonJdkFrame(List<RecordedFrame> frames) {

@@ -21,6 +21,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Avro wire format's value conversions, without the registry: what {@link ExactAvroConverter} does between the
@@ -59,6 +61,14 @@ class AvroWireFormatTest {
             assertEquals(connectSchema.name(), back.schema().name());
             RandomRows.assertSameRow(envelope, (Struct) back.value(), i);
         }
+    }
+
+    /** Avro names allow letters, digits and _ only: a PostgreSQL column such as "first name" is refused, never renamed. */
+    @Test
+    void aColumnNameThatIsNoAvroNameIsRefusedNotRenamed() {
+        Schema row = SchemaBuilder.struct().name("t.Value").field("first name", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Exception refused = assertThrows(Exception.class, () -> new AvroData(10).fromConnectSchema(row));
+        assertTrue(String.valueOf(refused.getMessage()).contains("first name"), refused.toString());
     }
 
     @Test
