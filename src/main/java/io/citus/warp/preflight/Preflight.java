@@ -60,6 +60,8 @@ public final class Preflight {
             checkSlotsAndSenders(c);
             checkRole(c);
             checkTables(c);
+            findings.addAll(SourceTypes.check(c, sourceTables));
+            findings.addAll(RowSizes.check(c, sourceTables));
             checkSlotAndPublication(c);
             checkPublicationOwnership(c);
             checkWalRetention(c);

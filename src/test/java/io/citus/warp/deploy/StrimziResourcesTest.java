@@ -287,6 +287,15 @@ class StrimziResourcesTest {
                 }
             });
         }
+        // The source-text converter (converters=sourcetext) is loaded by Debezium from its own plugin directory.
+        List<String> debeziumArtifacts = new ArrayList<>();
+        spec.path("build").path("plugins").forEach(p -> {
+            if (p.path("name").asText().equals("debezium-connector-postgres")) {
+                p.path("artifacts").forEach(a -> debeziumArtifacts.add(a.path("type").asText() + " " + a.path("url").asText()));
+            }
+        });
+        assertTrue(debeziumArtifacts.stream().anyMatch(a -> a.startsWith("jar ") && a.contains("/warp-source-converter-")),
+                debeziumArtifacts.toString());
         JsonNode config = spec.path("config");
         assertEquals("file", config.path("config.providers").asText());
         assertEquals("org.apache.kafka.common.config.provider.FileConfigProvider", config.path("config.providers.file.class").asText());

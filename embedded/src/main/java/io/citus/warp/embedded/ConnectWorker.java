@@ -24,11 +24,12 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     /**
-     * The client settings the shipped configs override: the sink's consumer.override.* and the source's producer.override.*
-     * (the same list as deploy/connect-worker.properties).
+     * The client settings the shipped connector configs override: the sink's consumer (consumer.override.*) and the
+     * source's producer (producer.override.*: for large rows, and its compression and batching); the same list as
+     * deploy/connect-worker.properties.
      */
     public static final String CLIENT_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level,"
-            + "session.timeout.ms,heartbeat.interval.ms,compression.type,linger.ms,batch.size";
+            + "session.timeout.ms,heartbeat.interval.ms,max.request.size,buffer.memory,compression.type,linger.ms,batch.size";
 
     /**
      * Where the file config provider may read unless the caller says otherwise: warp's ~/.warp (created if missing:
@@ -79,8 +80,8 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         props.put("rest.advertised.host.name", "127.0.0.1");
         props.put("plugin.path", pluginPath.toAbsolutePath().toString());
-        // REST has no authentication: loopback only. Connectors may override only the client settings the
-        // shipped configs set; Principal would reject them, All would allow any client setting.
+        // REST has no authentication: loopback only. Connectors may override only the client settings the shipped
+        // configs set; Principal would reject them, All would allow any client setting.
         props.put("connector.client.config.override.policy", "Allowlist");
         props.put("connector.client.config.override.allowlist", CLIENT_OVERRIDES);
         props.put("config.providers", "file");

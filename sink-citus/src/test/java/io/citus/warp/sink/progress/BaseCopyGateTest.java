@@ -31,12 +31,14 @@ class BaseCopyGateTest {
         pg = LocalPostgres.start();
         db = pg.createDatabase("gate");
         try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA warp");
-            s.execute("CREATE TABLE warp.base_copy (slot_name text PRIMARY KEY, attempt int NOT NULL, consistent_lsn pg_lsn,"
-                    + " copied_at timestamptz)");
-            s.execute("CREATE TABLE warp.base_copy_progress (slot_name text NOT NULL, range_no int NOT NULL, copied_at timestamptz)");
-            s.execute("INSERT INTO warp.base_copy VALUES ('running', 1, '0/16B3748', NULL), ('done', 2, '0/16B3748', now())");
-            s.execute("INSERT INTO warp.base_copy_progress VALUES ('running', 1, now()), ('running', 2, NULL)");
+            for (String ddl : io.citus.warp.common.BaseCopyTables.ddl("warp")) {
+                s.execute(ddl);
+            }
+            s.execute("INSERT INTO warp.base_copy (slot_name, attempt, consistent_lsn, parallelism, copied_at)"
+                    + " VALUES ('running', 1, '0/16B3748', 2, NULL), ('done', 2, '0/16B3748', 2, now())");
+            s.execute("INSERT INTO warp.base_copy_progress (slot_name, table_name, target_table, range_no, ranges, range_kind,"
+                    + " estimated_rows, rows_copied, copied_at) VALUES ('running', 'public.t', 'public.t', 1, 2, 'all', 10, 10, now()),"
+                    + " ('running', 'public.t', 'public.t', 2, 2, 'all', 10, NULL, NULL)");
             s.execute("CREATE TABLE applied (id int)");
         }
     }
