@@ -22,6 +22,41 @@ import java.util.regex.Pattern;
 public final class ConnectorTemplates {
     public static final String SOURCE_POSTGRES = "source-postgres.json";
     public static final String SINK_CITUS = "sink-citus.json";
+    /** The same pair with Avro through a schema registry ({@code {{schema.registry.url}}}): docs/wire-format.md. */
+    public static final String SOURCE_POSTGRES_AVRO = "source-postgres-avro.json";
+    public static final String SINK_CITUS_AVRO = "sink-citus-avro.json";
+
+    /**
+     * How records travel between the source and the sink: each format is a pair of shipped configs that differ only in
+     * their converter settings (and, for Avro, Debezium's schema-name adjustment), checked by ConnectorTemplatesTest.
+     */
+    public enum WireFormat {
+        /** ExactJsonConverter, each record carrying its schema; the default, needs nothing but Kafka. */
+        JSON(SOURCE_POSTGRES, SINK_CITUS),
+        /** Apicurio's AvroConverter: records carry a schema id, the schemas live in a registry the worker reaches. */
+        AVRO(SOURCE_POSTGRES_AVRO, SINK_CITUS_AVRO);
+
+        private final String source;
+        private final String sink;
+
+        WireFormat(String source, String sink) {
+            this.source = source;
+            this.sink = sink;
+        }
+
+        public String sourceTemplate() {
+            return source;
+        }
+
+        public String sinkTemplate() {
+            return sink;
+        }
+
+        /** Whether its configs need {@code schema.registry.url}. */
+        public boolean needsRegistry() {
+            return this == AVRO;
+        }
+    }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z0-9._-]+)}}");
     private static final ObjectMapper JSON = new ObjectMapper();

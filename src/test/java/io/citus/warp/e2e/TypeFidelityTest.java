@@ -1,5 +1,6 @@
 package io.citus.warp.e2e;
 
+import io.citus.warp.connect.ConnectorTemplates.WireFormat;
 import io.citus.warp.testing.EndToEnd;
 import io.citus.warp.testing.Eventually;
 import io.citus.warp.testing.Migration;
@@ -7,6 +8,7 @@ import io.citus.warp.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * again after streaming INSERTs and UPDATEs, each value's text on the target equals the source's
  * (PostgreSQL's own output functions, compared per row and column). Types Debezium cannot carry
  * exactly make the sink task fail, naming table, column and type, with nothing applied.
- * docs/type-fidelity.md lists the outcome per type.
+ * docs/type-fidelity.md lists the outcome per type. The exact types run through every shipped wire format
+ * (docs/wire-format.md): JSON with inline schemas, and Avro through a real schema registry.
  */
 @EndToEnd
 class TypeFidelityTest {
@@ -146,9 +149,10 @@ class TypeFidelityTest {
             VALUES (5, '4713-01-01 BC', '4713-01-01 00:00:00 BC', '0044-03-15 12:00:00.5+00 BC',
                     '{infinity,-infinity,"1582-10-15 00:00:00"}', '{"1582-10-15 00:00:00+00"}', '{1582-10-15}')""";
 
-    @Test
-    void everyExactTypeIsCopiedValueForValueBySnapshotAndStreaming(TestEnvironment env) throws Exception {
-        try (Migration m = new Migration(env, "types")) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WireFormat.class)
+    void everyExactTypeIsCopiedValueForValueBySnapshotAndStreaming(WireFormat format, TestEnvironment env) throws Exception {
+        try (Migration m = new Migration(env, "types").wireFormat(format)) {
             m.sourceSql(TYPES, TABLE);
             m.sourceSql(ROWS);
             boolean hstore = addHstoreIfAvailable(m);
@@ -178,6 +182,34 @@ class TypeFidelityTest {
             m.sourceSql("UPDATE fidelity f SET (" + set + ") = (SELECT " + set + " FROM fidelity g WHERE g.id = 3) WHERE f.id = 104");
             awaitSameValues(m, columns, 10);
             assertEquals(compare(m, columns), List.of(), "every value equal after streaming");
+        }
+    }
+
+    /**
+     * Debezium puts a column's constant DEFAULT into the Connect schema, and Connect's {@code Struct.get} answers that
+     * default for a field holding null: an explicit NULL (snapshot, insert, update to NULL) must stay NULL on the target,
+     * whatever the wire format.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WireFormat.class)
+    void anExplicitNullInAColumnWithADefaultStaysNull(WireFormat format, TestEnvironment env) throws Exception {
+        try (Migration m = new Migration(env, "nulls").wireFormat(format)) {
+            String ddl = "CREATE TABLE defaults (id int PRIMARY KEY, n int DEFAULT 7, s text DEFAULT 'dflt', "
+                    + "b boolean DEFAULT true, d numeric(6,2) DEFAULT 1.5)";
+            m.sourceSql(ddl, "INSERT INTO defaults VALUES (1, NULL, NULL, NULL, NULL)", "INSERT INTO defaults (id) VALUES (2)",
+                    "INSERT INTO defaults VALUES (3, 1, 'x', false, 2.25)");
+            m.targetSql(ddl);
+            m.deploySource("public.defaults");
+            m.deploySink("public.defaults");
+            io.citus.warp.testing.TableDigest.awaitEqual(m, WAIT, "defaults", "id");
+            m.sourceSql("INSERT INTO defaults VALUES (4, NULL, NULL, NULL, NULL)",
+                    "UPDATE defaults SET n = NULL, s = NULL, b = NULL, d = NULL WHERE id = 3");
+            io.citus.warp.testing.TableDigest.awaitEqual(m, WAIT, "defaults", "id");
+            try (Connection c = m.target(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM defaults WHERE n IS NULL AND s IS NULL AND b IS NULL AND d IS NULL")) {
+                rs.next();
+                assertEquals(3, rs.getInt(1), "rows 1, 3 and 4 hold NULLs on the target, as on the source");
+            }
         }
     }
 

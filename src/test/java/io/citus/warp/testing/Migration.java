@@ -30,6 +30,8 @@ public final class Migration implements AutoCloseable {
     private final String targetDatabase;
     /** Set when the target is a Citus cluster rather than a fresh database on the shared target server. */
     private final CitusCluster citus;
+    /** Which pair of shipped configs the connectors run with. */
+    private ConnectorTemplates.WireFormat wireFormat = ConnectorTemplates.WireFormat.JSON;
 
     public Migration(TestEnvironment env, String label) {
         this(env, label, null);
@@ -54,6 +56,16 @@ public final class Migration implements AutoCloseable {
 
     public String id() {
         return id;
+    }
+
+    /** Deploys the shipped config pair of {@code format} from now on (the Avro pair through the environment's registry). */
+    public Migration wireFormat(ConnectorTemplates.WireFormat format) {
+        this.wireFormat = format;
+        return this;
+    }
+
+    public ConnectorTemplates.WireFormat wireFormat() {
+        return wireFormat;
     }
 
     public String sourceConnector() {
@@ -126,32 +138,36 @@ public final class Migration implements AutoCloseable {
         ConnectorPlaceholders.Database target = citus != null
                 ? new ConnectorPlaceholders.Database(citus.host(), citus.port(), citus.user(), targetDatabase)
                 : new ConnectorPlaceholders.Database(env.target().host(), env.target().port(), env.target().user(), targetDatabase);
-        return new HashMap<>(new ConnectorPlaceholders(
+        Map<String, String> values = new HashMap<>(new ConnectorPlaceholders(
                 new ConnectorPlaceholders.Database(env.source().host(), env.source().port(), env.source().user(), sourceDatabase),
                 target, env.secretsFile().toString(), topicPrefix(), slotName(), publicationName(), tables).values());
+        if (wireFormat.needsRegistry()) {
+            values.put("schema.registry.url", env.schemaRegistry().apiUrl());
+        }
+        return values;
     }
 
-    /** Deploys the shipped Debezium source config through Connect REST. */
+    /** Deploys the shipped Debezium source config (of this migration's wire format) through Connect REST. */
     public void deploySource(String tables) {
         deploySource(tables, Map.of());
     }
 
     public void deploySource(String tables, Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(
-                ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, templateValues(tables)));
+                ConnectorTemplates.render(wireFormat.sourceTemplate(), templateValues(tables)));
         config.putAll(overrides);
         connect().putConnectorConfig(sourceConnector(), config);
         awaitRunning(sourceConnector());
     }
 
-    /** Deploys the shipped Citus sink config through Connect REST. */
+    /** Deploys the shipped Citus sink config (of this migration's wire format) through Connect REST. */
     public void deploySink(String tables) {
         deploySink(tables, Map.of());
     }
 
     public void deploySink(String tables, Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(
-                ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues(tables)));
+                ConnectorTemplates.render(wireFormat.sinkTemplate(), templateValues(tables)));
         // As warp start does: the sink checks its stored position against the topic through the same cluster.
         config.put("kafka.bootstrap.servers", env.bootstrapServers());
         config.putAll(overrides);

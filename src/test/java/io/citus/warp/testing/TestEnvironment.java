@@ -5,6 +5,7 @@ import io.citus.warp.embedded.Closeables;
 import io.citus.warp.embedded.ConnectWorker;
 import io.citus.warp.embedded.ConnectWorkerProcess;
 import io.citus.warp.embedded.LocalPostgres;
+import io.citus.warp.embedded.SchemaRegistryProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class TestEnvironment implements AutoCloseable {
     private ConnectClient connect;
     private JMXConnector jmx;
     private int workersStarted;
+    private SchemaRegistryProcess schemaRegistry;
 
     private TestEnvironment() {
         try {
@@ -169,12 +171,23 @@ public final class TestEnvironment implements AutoCloseable {
         return secretsFile;
     }
 
+    /**
+     * The Apicurio Registry of the Avro wire format, in its own JVM, started on first use (only Avro tests pay for it)
+     * and stopped with the environment. Schemas are kept in its memory for the whole run.
+     */
+    public synchronized SchemaRegistryProcess schemaRegistry() {
+        if (schemaRegistry == null) {
+            schemaRegistry = SchemaRegistryProcess.start(workDir.resolve("schema-registry"));
+        }
+        return schemaRegistry;
+    }
+
     public Path workDir() {
         return workDir;
     }
 
     @Override
     public void close() {
-        Closeables.closeAll(jmx, worker, kafka, source, target);
+        Closeables.closeAll(jmx, worker, schemaRegistry, kafka, source, target);
     }
 }

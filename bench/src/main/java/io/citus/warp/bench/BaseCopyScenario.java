@@ -74,7 +74,7 @@ public final class BaseCopyScenario {
         // exists (their start-up overlaps the copy), the sink holding the stream until the copy has finished.
         int streams = BaseCopyOptions.defaultParallelism();
         String db = env.createTargetDatabase("bench_bc_e2e");
-        Connectors bc = new Connectors(env, prefix, run.sourceDatabase());
+        Connectors bc = new Connectors(env, prefix, run.sourceDatabase(), run.connectors().format(), run.connectors().sourceEdits());
         String slot = "slot_" + prefix;
         Map<String, String> sink = bc.warpConfig(db);
         sink.put("progress.stream", bc.topic());

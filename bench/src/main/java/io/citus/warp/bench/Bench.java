@@ -2,6 +2,7 @@ package io.citus.warp.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citus.warp.connect.ConnectorTemplates.WireFormat;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -34,7 +36,7 @@ public final class Bench implements Callable<Integer> {
     BenchOptions options = new BenchOptions();
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Bench()).execute(args);
+        int code = new CommandLine(new Bench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         // Kafka's and Connect's non-daemon threads must not keep a finished benchmark alive.
         System.exit(code);
     }
@@ -59,42 +61,76 @@ public final class Bench implements Callable<Integer> {
         options.describe().forEach((k, v) -> results.environment("option --" + k, v));
         try (BenchEnvironment env = BenchEnvironment.start()) {
             describe(env, results);
-            String prefix = "bench" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-            String sourceDb = env.sourceServer().createDatabase("bench_src");
-            try (Connection c = env.source().connect(sourceDb)) {
-                BenchSchema.create(c);
-                long t0 = System.nanoTime();
-                BenchSchema.loadSnapshotTable(c, options.rows);
-                LOG.info("source: {} rows in {} loaded in {} ms", options.rows, BenchSchema.SNAPSHOT_TABLE,
-                        (System.nanoTime() - t0) / 1_000_000);
+            if (options.compareBefore) {
+                results.scenarioSuffix(" [json, before]");
+                runFormat(env, options, results, WireFormat.JSON, BEFORE);
             }
-            String warpDb = env.createTargetDatabase("bench_warp");
-            String peerDb = env.createTargetDatabase("bench_peer");
-            Connectors connectors = new Connectors(env, prefix, sourceDb);
-            BenchRun run = new BenchRun(env, connectors, options, results, sourceDb, warpDb, peerDb);
-            try {
-                if (options.scenarios.contains("basecopy")) {
-                    new BaseCopyScenario(run).run();
-                }
-                if (options.scenarios.contains("snapshot") || options.scenarios.contains("snapshot-e2e")) {
-                    new SnapshotScenario(run).run(!options.scenarios.contains("snapshot"));
-                }
-                if (options.scenarios.contains("streaming")) {
-                    new StreamingScenario(run).run();
-                }
-            } finally {
-                for (String name : new String[] {BenchRun.WARP, BenchRun.PEER, SnapshotScenario.E2E, "source"}) {
-                    try {
-                        connectors.delete(name);
-                    } catch (RuntimeException e) {
-                        LOG.warn("could not delete connector {}", name, e);
-                    }
-                }
+            for (WireFormat format : options.wireFormats) {
+                // Every format on fresh databases, slot and topic: the figures of one format never see another's records.
+                results.scenarioSuffix(format == WireFormat.JSON ? "" : " [" + format.name().toLowerCase(java.util.Locale.ROOT) + "]");
+                runFormat(env, options, results, format, Map.of());
             }
+            results.scenarioSuffix("");
         }
         notes(results);
         results.environment("finished", Instant.now().toString());
+        results.environment("load average at the end", loadAverage());
         return results;
+    }
+
+    /**
+     * The source settings of before issue #24's changes, for --compare-before: no producer overrides (Kafka's defaults: no
+     * compression, 16 KB batches, 5 ms linger), Debezium's context headers and its default batch and queue sizes.
+     */
+    static final Map<String, String> BEFORE = before();
+
+    private static Map<String, String> before() {
+        Map<String, String> edits = new java.util.HashMap<>();
+        for (String key : new String[] {"producer.override.compression.type", "producer.override.linger.ms", "producer.override.batch.size",
+            "max.batch.size", "max.queue.size", "extended.headers.enabled"}) {
+            edits.put(key, null);
+        }
+        return java.util.Collections.unmodifiableMap(edits);
+    }
+
+    private static void runFormat(BenchEnvironment env, BenchOptions options, BenchResults results, WireFormat format,
+                                  Map<String, String> sourceEdits) throws Exception {
+        String suffix = (format == WireFormat.JSON ? "" : "_" + format.name().toLowerCase(java.util.Locale.ROOT))
+                + (sourceEdits.isEmpty() ? "" : "_before");
+        String prefix = "bench" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        LOG.info("pass {}{} starts at {} (topic {}.changes)", format, sourceEdits.isEmpty() ? "" : " (settings before #24)", Instant.now(),
+                prefix);
+        String sourceDb = env.sourceServer().createDatabase("bench_src" + suffix);
+        try (Connection c = env.source().connect(sourceDb)) {
+            BenchSchema.create(c);
+            long t0 = System.nanoTime();
+            BenchSchema.loadSnapshotTable(c, options.rows);
+            LOG.info("source: {} rows in {} loaded in {} ms", options.rows, BenchSchema.SNAPSHOT_TABLE,
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+        String warpDb = env.createTargetDatabase("bench_warp" + suffix);
+        String peerDb = env.createTargetDatabase("bench_peer" + suffix);
+        Connectors connectors = new Connectors(env, prefix, sourceDb, format, sourceEdits);
+        BenchRun run = new BenchRun(env, connectors, options, results, sourceDb, warpDb, peerDb);
+        try {
+            if (options.scenarios.contains("basecopy")) {
+                new BaseCopyScenario(run).run();
+            }
+            if (options.scenarios.contains("snapshot") || options.scenarios.contains("snapshot-e2e")) {
+                new SnapshotScenario(run).run(!options.scenarios.contains("snapshot"));
+            }
+            if (options.scenarios.contains("streaming")) {
+                new StreamingScenario(run).run();
+            }
+        } finally {
+            for (String name : new String[] {BenchRun.WARP, BenchRun.PEER, SnapshotScenario.E2E, "source"}) {
+                try {
+                    connectors.delete(name);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not delete connector {}", name, e);
+                }
+            }
+        }
     }
 
     /** Which build of our sink ran: the plugin directory is filled from whatever the build resolved. */
@@ -133,6 +169,7 @@ public final class Bench implements Callable<Integer> {
         results.environment("target", env.target().version() + (env.embeddedTarget()
                 ? " (embedded, fsync=off, synchronous_commit=off)" : " (external: -D" + BenchEnvironment.CITUS_URL_PROPERTY + ")"));
         results.environment("Kafka", AppInfoParser.getVersion() + " (embedded KRaft broker, 1 partition) and Connect worker in this JVM");
+        results.environment("load average at the start", loadAverage());
         HttpResponse<String> plugins = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(env.connect().baseUrl() + "connector-plugins?connectorsOnly=true")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -141,6 +178,17 @@ public final class Bench implements Callable<Integer> {
             if (cls.startsWith("io.debezium.connector") || cls.startsWith("io.citus")) {
                 results.environment("plugin " + cls, p.path("version").asText());
             }
+        }
+    }
+
+    /** The machine's 1/5/15-minute load averages: on a shared machine they say how far to trust the absolute figures. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Paths.get("/proc/loadavg")).trim().replaceAll("^(\\S+ \\S+ \\S+).*", "$1") + " (1/5/15 min, "
+                    + Runtime.getRuntime().availableProcessors() + " cores)";
+        } catch (Exception e) {
+            double one = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return one < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%.2f (1 min)", one);
         }
     }
 

@@ -5,6 +5,7 @@ import io.citus.warp.embedded.Closeables;
 import io.citus.warp.embedded.ConnectWorker;
 import io.citus.warp.embedded.KafkaBroker;
 import io.citus.warp.embedded.LocalPostgres;
+import io.citus.warp.embedded.SchemaRegistryProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class BenchEnvironment implements AutoCloseable {
     private KafkaBroker kafka;
     private ConnectWorker worker;
     private ConnectClient connect;
+    private SchemaRegistryProcess schemaRegistry;
 
     /** A PostgreSQL server the harness creates databases on. */
     public record Server(String host, int port, String user, String password, String maintenanceDatabase) {
@@ -249,12 +251,20 @@ public final class BenchEnvironment implements AutoCloseable {
         return secretsFile;
     }
 
+    /** The Apicurio Registry of the Avro wire format, in its own JVM, started on first use. */
+    public synchronized SchemaRegistryProcess schemaRegistry() {
+        if (schemaRegistry == null) {
+            schemaRegistry = SchemaRegistryProcess.start(workDir.resolve("schema-registry"));
+        }
+        return schemaRegistry;
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
 
     @Override
     public void close() {
-        Closeables.closeAll(worker, kafka, source, embeddedTarget);
+        Closeables.closeAll(worker, schemaRegistry, kafka, source, embeddedTarget);
     }
 }

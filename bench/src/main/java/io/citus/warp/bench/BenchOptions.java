@@ -68,6 +68,21 @@ public final class BenchOptions {
             + " end to end, then each sink alone), snapshot-e2e (only its end-to-end part), streaming. Default: basecopy,snapshot,streaming")
     public List<String> scenarios = new java.util.ArrayList<>(List.of("basecopy", "snapshot", "streaming"));
 
+    @Option(names = "--wire-formats", split = ",", description = "The shipped config pairs to run every scenario with, one after the "
+            + "other on fresh databases and topics: json (the default pair), avro (the Avro pair, through an Apicurio Registry the "
+            + "harness starts). Figures of formats other than json carry the format in their scenario. Default: json")
+    public List<io.citus.warp.connect.ConnectorTemplates.WireFormat> wireFormats =
+            new java.util.ArrayList<>(List.of(io.citus.warp.connect.ConnectorTemplates.WireFormat.JSON));
+
+    @Option(names = "--compare-before", description = "First runs the JSON format once more with the source settings shipped "
+            + "before the producer compression and batching, the context headers' removal and the larger Debezium batches (docs/benchmarks.md), "
+            + "labelled [json, before]: the same run then holds the figures before and after.")
+    public boolean compareBefore;
+
+    @Option(names = "--unthrottled-seconds", description = "Streaming: an unthrottled TPC-B load of this many seconds with Warp's sink "
+            + "running alone: when the last change is in Kafka and when it is applied after the load; 0 skips it. Default: ${DEFAULT-VALUE}")
+    public int unthrottledSeconds = 30;
+
     @Option(names = "--output", description = "Directory for bench-results.{csv,md}. Default: bench/target, or target when run inside bench/")
     public Path output;
 
@@ -90,6 +105,9 @@ public final class BenchOptions {
         d.put("copy-range-rows", Long.toString(copyRangeRows));
         d.put("copy-binary", Boolean.toString(copyBinary));
         d.put("scenarios", String.join(",", scenarios));
+        d.put("wire-formats", wireFormats.toString());
+        d.put("compare-before", Boolean.toString(compareBefore));
+        d.put("unthrottled-seconds", Integer.toString(unthrottledSeconds));
         sourceOverrides.forEach((k, v) -> d.put("source-set " + k, v));
         return d;
     }

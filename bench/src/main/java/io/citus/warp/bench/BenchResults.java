@@ -18,8 +18,12 @@ import java.util.Optional;
 public final class BenchResults {
     public enum Better { HIGHER, LOWER, NONE }
 
-    /** One measured quantity; NaN where a column does not apply. */
-    public record Figure(String scenario, String metric, String unit, Better better, double warp, double peer, double limit) {
+    /**
+     * One measured quantity; NaN where a column does not apply. {@code load} is the machine's 1-minute load average when
+     * it was recorded: on a shared machine it says how far to trust the absolute value.
+     */
+    public record Figure(String scenario, String metric, String unit, Better better, double warp, double peer, double limit,
+                         double load) {
         public double warpOverPeer() {
             return ratio(warp, peer);
         }
@@ -37,9 +41,15 @@ public final class BenchResults {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> configs = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private String scenarioSuffix = "";
 
     public void add(String scenario, String metric, String unit, Better better, double warp, double peer, double limit) {
-        figures.add(new Figure(scenario, metric, unit, better, warp, peer, limit));
+        figures.add(new Figure(scenario + scenarioSuffix, metric, unit, better, warp, peer, limit, loadAverage()));
+    }
+
+    /** Appends {@code suffix} (e.g. " [avro]") to the scenario of every figure added from now on. */
+    public void scenarioSuffix(String suffix) {
+        this.scenarioSuffix = suffix;
     }
 
     public List<Figure> figures() {
@@ -66,6 +76,10 @@ public final class BenchResults {
         return configs;
     }
 
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
     public void note(String note) {
         notes.add(note);
     }
@@ -86,13 +100,14 @@ public final class BenchResults {
     }
 
     private static final String[] HEADER = {"scenario", "metric", "unit", "better", "Warp", "peer (Debezium JDBC)", "limit (COPY)",
-            "Warp / peer", "Warp / limit"};
+            "Warp / peer", "Warp / limit", "load (1 min)"};
 
     private List<String[]> rows() {
         List<String[]> rows = new ArrayList<>();
         for (Figure f : figures) {
             rows.add(new String[] {f.scenario(), f.metric(), f.unit(), f.better().name().toLowerCase(Locale.ROOT),
-                    format(f.warp()), format(f.peer()), format(f.limit()), ratio(f.warpOverPeer()), ratio(f.warpOverLimit())});
+                    format(f.warp()), format(f.peer()), format(f.limit()), ratio(f.warpOverPeer()), ratio(f.warpOverLimit()),
+                    f.load() < 0 ? "" : String.format(Locale.ROOT, "%.1f", f.load())});
         }
         return rows;
     }
@@ -134,12 +149,13 @@ public final class BenchResults {
     }
 
     public String csv() {
-        StringBuilder out = new StringBuilder("scenario,metric,unit,better,warp,peer,limit,warp_over_peer,warp_over_limit\n");
+        StringBuilder out = new StringBuilder("scenario,metric,unit,better,warp,peer,limit,warp_over_peer,warp_over_limit,load\n");
         for (Figure f : figures) {
             out.append(csvCell(f.scenario())).append(',').append(csvCell(f.metric())).append(',').append(csvCell(f.unit()))
                     .append(',').append(f.better().name().toLowerCase(Locale.ROOT))
                     .append(',').append(plain(f.warp())).append(',').append(plain(f.peer())).append(',').append(plain(f.limit()))
-                    .append(',').append(plain(f.warpOverPeer())).append(',').append(plain(f.warpOverLimit())).append('\n');
+                    .append(',').append(plain(f.warpOverPeer())).append(',').append(plain(f.warpOverLimit()))
+                    .append(',').append(f.load() < 0 ? "" : plain(f.load())).append('\n');
         }
         return out.toString();
     }

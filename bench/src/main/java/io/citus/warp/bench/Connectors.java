@@ -5,24 +5,43 @@ import io.citus.warp.common.ConnectorPlaceholders;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.connect.ConnectorTemplates;
+import io.citus.warp.connect.ConnectorTemplates.WireFormat;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Connector configs and their lifecycle through Connect REST: the shipped Debezium source and Citus sink
- * configs (connectors/config/*.json, placeholders filled in, nothing else changed) and the peer's.
+ * configs of one wire format (connectors/config/*.json, placeholders filled in, nothing else changed) and the peer's.
  */
 public final class Connectors {
     private final BenchEnvironment env;
     private final String prefix;
     private final String sourceDatabase;
+    private final WireFormat format;
+    /** Changes to the shipped source config for this pass: a key mapped to null is removed. */
+    private final Map<String, String> sourceEdits;
 
-    public Connectors(BenchEnvironment env, String prefix, String sourceDatabase) {
+    public Connectors(BenchEnvironment env, String prefix, String sourceDatabase, WireFormat format) {
+        this(env, prefix, sourceDatabase, format, Map.of());
+    }
+
+    public Connectors(BenchEnvironment env, String prefix, String sourceDatabase, WireFormat format, Map<String, String> sourceEdits) {
         this.env = env;
         this.prefix = prefix;
         this.sourceDatabase = sourceDatabase;
+        this.format = format;
+        this.sourceEdits = sourceEdits;
+    }
+
+    public WireFormat format() {
+        return format;
+    }
+
+    public Map<String, String> sourceEdits() {
+        return sourceEdits;
     }
 
     public String topic() {
@@ -34,23 +53,64 @@ public final class Connectors {
     }
 
     private Map<String, String> templateValues(String tables, String targetDatabase) {
-        return new ConnectorPlaceholders(
+        Map<String, String> v = new LinkedHashMap<>(new ConnectorPlaceholders(
                 new ConnectorPlaceholders.Database(env.source().host(), env.source().port(), env.source().user(), sourceDatabase),
                 new ConnectorPlaceholders.Database(env.target().host(), env.target().port(), env.target().user(),
                         targetDatabase == null ? "unused" : targetDatabase),
-                env.secretsFile().toString(), prefix, "slot_" + prefix, "pub_" + prefix, tables).values();
+                env.secretsFile().toString(), prefix, "slot_" + prefix, "pub_" + prefix, tables).values());
+        if (format.needsRegistry()) {
+            v.put("schema.registry.url", env.schemaRegistry().apiUrl());
+        }
+        return v;
     }
 
     public Map<String, String> sourceConfig(String tables) {
-        return ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, templateValues(tables, null));
+        Map<String, String> config = new LinkedHashMap<>(ConnectorTemplates.render(format.sourceTemplate(), templateValues(tables, null)));
+        sourceEdits.forEach((k, v) -> {
+            if (v == null) {
+                config.remove(k);
+            } else {
+                config.put(k, v);
+            }
+        });
+        return config;
     }
 
     public Map<String, String> warpConfig(String targetDatabase) {
-        return new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, templateValues("", targetDatabase)));
+        return new LinkedHashMap<>(ConnectorTemplates.render(format.sinkTemplate(), templateValues("", targetDatabase)));
     }
 
     public Map<String, String> peerConfig(String targetDatabase, BenchOptions options) {
-        return PeerConfig.render(env, topic(), targetDatabase, options);
+        Map<String, String> peer = PeerConfig.render(env, topic(), targetDatabase, options);
+        if (format != WireFormat.JSON) {
+            // The peer reads the records with the very converter settings of Warp's sink for this format.
+            peer.keySet().removeIf(k -> k.startsWith("key.converter") || k.startsWith("value.converter"));
+            warpConfig(targetDatabase).forEach((k, v) -> {
+                if (k.startsWith("key.converter") || k.startsWith("value.converter")) {
+                    peer.put(k, v);
+                }
+            });
+        }
+        return peer;
+    }
+
+    /** A value converter configured as Warp's sink configures it for this wire format, for reading the topic in the harness. */
+    public org.apache.kafka.connect.storage.Converter sinkValueConverter() {
+        Map<String, String> sink = warpConfig("unused");
+        Map<String, Object> settings = new HashMap<>();
+        sink.forEach((k, v) -> {
+            if (k.startsWith("value.converter.")) {
+                settings.put(k.substring("value.converter.".length()), v);
+            }
+        });
+        try {
+            org.apache.kafka.connect.storage.Converter converter = (org.apache.kafka.connect.storage.Converter)
+                    Class.forName(sink.get("value.converter")).getDeclaredConstructor().newInstance();
+            converter.configure(settings, false);
+            return converter;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create the sink's value converter " + sink.get("value.converter"), e);
+        }
     }
 
     public void deploy(String name, Map<String, String> config) {

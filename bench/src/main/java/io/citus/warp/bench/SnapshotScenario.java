@@ -46,7 +46,7 @@ public final class SnapshotScenario {
         connectors.deploy(E2E, e2eConfig);
         Map<String, String> sourceConfig = new java.util.LinkedHashMap<>(connectors.sourceConfig(BenchSchema.TABLES));
         sourceConfig.putAll(run.options().sourceOverrides);
-        results.config("Debezium PostgreSQL source (connectors/config/source-postgres.json)", sourceConfig);
+        results.config("Debezium PostgreSQL source (connectors/config/" + connectors.format().sourceTemplate() + ")", sourceConfig);
         long t0 = System.nanoTime();
         connectors.deploy("source", sourceConfig);
         double e2eSeconds;
@@ -55,6 +55,9 @@ public final class SnapshotScenario {
         }
         double sourceSeconds = sourceSnapshotSeconds();
         long retained = retainedWal("slot_" + connectors.prefix());
+        // The topic holds the snapshot's records only (and perhaps a heartbeat): what one row costs on the topic.
+        TopicSize topic = TopicSize.of(env.bootstrapServers(), connectors.topic());
+        double bytesPerRow = topic.endOffset() == 0 ? Double.NaN : (double) topic.bytes() / topic.endOffset();
         LOG.info("end to end: {} rows on the target {} s after the source connector started (source snapshot {} s)",
                 rows, e2eSeconds, sourceSeconds);
         connectors.delete(E2E);
@@ -68,13 +71,14 @@ public final class SnapshotScenario {
             results.add(SCENARIO, "Debezium source snapshot duration (context)", "s", Better.NONE, sourceSeconds, Double.NaN, Double.NaN);
             results.add(SCENARIO, "WAL retained by the slot at the end of the snapshot", "bytes", Better.LOWER, retained, Double.NaN,
                     Double.NaN);
+            results.add(SCENARIO, "topic bytes per snapshot record on the broker", "bytes", Better.LOWER, bytesPerRow, Double.NaN, Double.NaN);
             return;
         }
 
         // (2) sink only, one sink at a time so neither competes with the other for the two cores.
         long[] warp = sinkOnly(BenchRun.WARP, run.warpDatabase(), connectors.warpConfig(run.warpDatabase()));
         long[] peer = sinkOnly(BenchRun.PEER, run.peerDatabase(), connectors.peerConfig(run.peerDatabase(), run.options()));
-        results.config("Warp sink (connectors/config/sink-citus.json)", connectors.warpConfig(run.warpDatabase()));
+        results.config("Warp sink (connectors/config/" + connectors.format().sinkTemplate() + ")", connectors.warpConfig(run.warpDatabase()));
         results.config("peer: Debezium JDBC sink", connectors.peerConfig(run.peerDatabase(), run.options()));
 
         // (3) the limit
@@ -100,6 +104,7 @@ public final class SnapshotScenario {
         results.add(SCENARIO, "Debezium source snapshot duration (context)", "s", Better.NONE, sourceSeconds, Double.NaN, Double.NaN);
         results.add(SCENARIO, "WAL retained by the slot at the end of the snapshot", "bytes", Better.LOWER, retained, Double.NaN,
                 Double.NaN);
+        results.add(SCENARIO, "topic bytes per snapshot record on the broker", "bytes", Better.LOWER, bytesPerRow, Double.NaN, Double.NaN);
         results.add(SCENARIO, "sink task-thread CPU per row", "µs", Better.LOWER, warp[1] / 1e3 / rows, peer[1] / 1e3 / rows, Double.NaN);
         results.add(SCENARIO, "whole-JVM CPU per row (sink-only window)", "µs", Better.LOWER, warp[2] / 1e3 / rows, peer[2] / 1e3 / rows,
                 Double.NaN);

@@ -34,6 +34,7 @@ public final class StreamingScenario {
     static final String FIXED = "streaming";
     static final String DRAIN = "streaming backlog drain";
     static final String ALONE = "streaming, one sink at a time";
+    static final String UNTHROTTLED = "streaming, unthrottled load, Warp alone";
     /** The delay bound of the one-sink-at-a-time steps: the highest rate whose delay p99 stays within it. */
     static final double ALONE_P99_BOUND_MS = 1_000;
     /** Row changes per TPC-B transaction: three updates and one insert. */
@@ -48,8 +49,12 @@ public final class StreamingScenario {
     }
 
     public void run() throws Exception {
+        ensureDeployed();
         loadTables();
         fixedRate();
+        if (run.options().unthrottledSeconds > 0) {
+            unthrottled();
+        }
         if (run.options().burstSeconds > 0) {
             backlogDrain();
         }
@@ -90,7 +95,7 @@ public final class StreamingScenario {
                 for (int step = 0; step < rates.size(); step++) {
                     int rate = rates.get(step);
                     DelaySampler delay = new DelaySampler(run.env().target(), self[1], o.sampleMillis).start(self[0]);
-                    CaptureDelaySampler capture = new CaptureDelaySampler(run.env().bootstrapServers(), connectors.topic()).start();
+                    CaptureDelaySampler capture = new CaptureDelaySampler(run.env().bootstrapServers(), connectors).start();
                     delay.recording(true);
                     capture.recording(true);
                     long t0 = System.nanoTime();
@@ -130,6 +135,89 @@ public final class StreamingScenario {
                 Double.NaN);
     }
 
+    /** The source and both sinks, as the snapshot scenario leaves them, when streaming runs without it. */
+    private void ensureDeployed() throws Exception {
+        Connectors connectors = run.connectors();
+        if (connectors.connect().connectors().contains("source")) {
+            return;
+        }
+        Map<String, String> source = new java.util.LinkedHashMap<>(connectors.sourceConfig(BenchSchema.TABLES));
+        source.putAll(run.options().sourceOverrides);
+        run.results().config("Debezium PostgreSQL source (" + connectors.format().sourceTemplate() + ")", source);
+        connectors.deploy(BenchRun.WARP, connectors.warpConfig(run.warpDatabase()));
+        connectors.deploy(BenchRun.PEER, connectors.peerConfig(run.peerDatabase(), run.options()));
+        connectors.deploy("source", source);
+        for (String name : new String[] {"source", BenchRun.WARP, BenchRun.PEER}) {
+            connectors.awaitState(name, "RUNNING", run.timeout());
+        }
+        try (TargetProbe probe = new TargetProbe(run.env().target(), run.warpDatabase(), connectors, BenchRun.WARP)) {
+            probe.awaitRows(BenchSchema.SNAPSHOT_TABLE, "aid", run.options().rows, run.timeout());
+        }
+    }
+
+    /**
+     * An unthrottled TPC-B load for --unthrottled-seconds with Warp's sink running alone (the peer paused): how fast Debezium
+     * captures it (change events into Kafka per second), when the last change is in Kafka and when it is applied on the
+     * target, both counted from the end of the load; and what a record costs on the topic.
+     */
+    private void unthrottled() throws Exception {
+        BenchOptions o = run.options();
+        Connectors connectors = run.connectors();
+        connectors.connect().pause(BenchRun.PEER);
+        connectors.awaitState(BenchRun.PEER, "PAUSED", Duration.ofSeconds(60));
+        try (TargetProbe probe = new TargetProbe(run.env().target(), run.warpDatabase(), connectors, BenchRun.WARP)) {
+            probe.awaitTpcb(sourceHistory(), sourceSums(), run.timeout());
+            CaptureDelaySampler capture = new CaptureDelaySampler(run.env().bootstrapServers(), connectors).start();
+            TopicSize before = TopicSize.of(run.env().bootstrapServers(), connectors.topic());
+            long historyBefore = sourceHistory();
+            capture.recording(true);
+            long t0 = System.nanoTime();
+            long transactions = load(0, o.unthrottledSeconds);
+            long tEnd = System.nanoTime();
+            long history = sourceHistory();
+            long[] sums = sourceSums();
+            ExecutorService pool = Executors.newFixedThreadPool(1);
+            double inKafka;
+            long applied;
+            try {
+                Future<Double> settled = pool.submit(this::awaitTopicSettled);
+                applied = probe.awaitTpcb(history, sums, run.timeout());
+                inKafka = settled.get();
+            } finally {
+                pool.shutdownNow();
+            }
+            capture.recording(false);
+            Percentiles captureDelay = capture.stop();
+            TopicSize after = TopicSize.of(run.env().bootstrapServers(), connectors.topic());
+            double loadSeconds = (tEnd - t0) / 1e9;
+            long events = EVENTS_PER_TX * (history - historyBefore);
+            BenchResults r = run.results();
+            r.add(UNTHROTTLED, "source transactions/s (unthrottled, " + o.unthrottledSeconds + " s)", "tx/s", Better.NONE,
+                    transactions / loadSeconds, Double.NaN, Double.NaN);
+            r.add(UNTHROTTLED, "last change in Kafka, after the load stopped", "s", Better.LOWER, inKafka, Double.NaN, Double.NaN);
+            r.add(UNTHROTTLED, "last change applied on the target, after the load stopped", "s", Better.LOWER, (applied - tEnd) / 1e9,
+                    Double.NaN, Double.NaN);
+            r.add(UNTHROTTLED, "capture rate (change events into Kafka, load start to last change)", "events/s", Better.HIGHER,
+                    events / (loadSeconds + inKafka), Double.NaN, Double.NaN);
+            r.add(UNTHROTTLED, "capture delay p99 (source commit to record in Kafka)", "ms", Better.LOWER, captureDelay.p99(),
+                    Double.NaN, Double.NaN);
+            r.add(UNTHROTTLED, "topic bytes per record on the broker (change events and BEGIN/END)", "bytes", Better.LOWER,
+                    after.bytesPerRecordSince(before), Double.NaN, Double.NaN);
+            r.add(UNTHROTTLED, "serialized bytes per record (key+value+headers, before compression)", "bytes", Better.LOWER,
+                    capture.serializedBytesPerRecord(), Double.NaN, Double.NaN);
+            r.add(UNTHROTTLED, "records per TPC-B transaction on the topic", "records", Better.NONE,
+                    (double) after.recordsSince(before) / Math.max(1, history - historyBefore), Double.NaN, Double.NaN);
+            LOG.info("unthrottled: {} tx in {} s; last change in Kafka {} s and applied {} s after the load", transactions, loadSeconds,
+                    inKafka, (applied - tEnd) / 1e9);
+        } finally {
+            connectors.connect().resume(BenchRun.PEER);
+            connectors.awaitState(BenchRun.PEER, "RUNNING", Duration.ofSeconds(60));
+            try (TargetProbe peer = new TargetProbe(run.env().target(), run.peerDatabase(), connectors, BenchRun.PEER)) {
+                peer.awaitTpcb(sourceHistory(), sourceSums(), run.timeout());
+            }
+        }
+    }
+
     /** Fills the TPC-B tables on the source (streamed inserts) and waits for both targets to have them. */
     private void loadTables() throws Exception {
         try (Connection src = source()) {
@@ -142,7 +230,7 @@ public final class StreamingScenario {
                 probe.awaitRows("pgbench_accounts", "aid", tpcb.accounts(), run.timeout());
             }
         }
-        LOG.info("TPC-B tables ({} accounts) on both targets", tpcb.accounts());
+        LOG.info("TPC-B tables ({} accounts) on both targets at {}", tpcb.accounts(), java.time.Instant.now());
     }
 
     private void fixedRate() throws Exception {
@@ -154,7 +242,8 @@ public final class StreamingScenario {
             delays.add(new DelaySampler(run.env().target(), sink[1], o.sampleMillis).start(sink[0]));
             readers.add(new ConsistencyReader(run.env().target(), sink[1], 20).start(sink[0]));
         }
-        CaptureDelaySampler capture = new CaptureDelaySampler(run.env().bootstrapServers(), run.connectors().topic()).start();
+        CaptureDelaySampler capture = new CaptureDelaySampler(run.env().bootstrapServers(), run.connectors()).start();
+        TopicSize topicBefore = TopicSize.of(run.env().bootstrapServers(), run.connectors().topic());
         long historyBefore = sourceHistory();
         for (String[] sink : sinks()) {
             cpu.add(CpuMeter.Mark.now(BenchRun.taskThread(sink[0])));
@@ -173,6 +262,7 @@ public final class StreamingScenario {
         LOG.info("fixed-rate load: {} transactions in {} s ({} tx/s)", transactions, loadSeconds, transactions / loadSeconds);
 
         long[] caughtUp = awaitBoth(history, sums);
+        TopicSize topicAfter = TopicSize.of(run.env().bootstrapServers(), run.connectors().topic());
         long[] cpuNanos = {cpu.get(0).connectorSince(), cpu.get(1).connectorSince()};
         Percentiles[] delay = {delays.get(0).stop(), delays.get(1).stop()};
         ConsistencyReader.Result[] consistency = {readers.get(0).stop(), readers.get(1).stop()};
@@ -195,6 +285,10 @@ public final class StreamingScenario {
                 Double.NaN);
         r.add(FIXED, "capture delay p99 (source commit to record in Kafka)", "ms", Better.NONE, captureDelay.p99(), captureDelay.p99(),
                 Double.NaN);
+        r.add(FIXED, "topic bytes per record on the broker (change events and BEGIN/END)", "bytes", Better.LOWER,
+                topicAfter.bytesPerRecordSince(topicBefore), topicAfter.bytesPerRecordSince(topicBefore), Double.NaN);
+        r.add(FIXED, "serialized bytes per record (key+value+headers, before compression)", "bytes", Better.LOWER,
+                capture.serializedBytesPerRecord(), capture.serializedBytesPerRecord(), Double.NaN);
         r.add(FIXED, "catch-up time after the load stopped", "s", Better.LOWER,
                 (caughtUp[0] - tEnd) / 1e9, (caughtUp[1] - tEnd) / 1e9, Double.NaN);
         r.add(FIXED, "consistency samples (balance sums read)", "samples", Better.NONE,

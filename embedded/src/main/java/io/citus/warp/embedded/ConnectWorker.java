@@ -25,10 +25,11 @@ public final class ConnectWorker implements AutoCloseable {
 
     /**
      * The client settings the shipped connector configs override: the sink's consumer (consumer.override.*) and the
-     * source's producer (producer.override.*, for large rows).
+     * source's producer (producer.override.*: for large rows, and its compression and batching); the same list as
+     * deploy/connect-worker.properties.
      */
     public static final String CLIENT_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level,"
-            + "session.timeout.ms,heartbeat.interval.ms,max.request.size,buffer.memory";
+            + "session.timeout.ms,heartbeat.interval.ms,max.request.size,buffer.memory,compression.type,linger.ms,batch.size";
 
     /**
      * Where the file config provider may read unless the caller says otherwise: warp's ~/.warp (created if missing:

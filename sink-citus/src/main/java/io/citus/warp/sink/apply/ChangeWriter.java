@@ -123,7 +123,7 @@ final class ChangeWriter {
         // The old image has the identity columns when they changed (and for deletes); otherwise they are the new row's.
         List<String> identity = encoder.identityIndex(event);
         Struct image = event.before() != null && identity.stream().allMatch(c -> event.before().schema().field(c) != null
-                && event.before().get(c) != null) ? event.before() : event.after();
+                && event.before().getWithoutDefault(c) != null) ? event.before() : event.after();
         List<String> identityValues = new ArrayList<>();
         for (String column : identity) {
             String value = image == null ? null : encoder.valueOf(event, image, table, column);

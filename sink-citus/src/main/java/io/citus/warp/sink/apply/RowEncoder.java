@@ -82,7 +82,7 @@ public final class RowEncoder {
             if (column.generated()) {
                 continue;
             }
-            Object value = image.get(field);
+            Object value = valueOf(image, field);
             if (text.isUnavailable(value)) {
                 unavailable.add(field.name());
                 continue;
@@ -131,7 +131,7 @@ public final class RowEncoder {
                 throw new ApplyException(ErrorKind.PERMANENT, event.describe() + ": key column \"" + name
                         + "\" is missing from the row image", null);
             }
-            key.add(encode(event, table, column(event, table, name), field, image.get(field)));
+            key.add(encode(event, table, column(event, table, name), field, valueOf(image, field)));
         }
         return key;
     }
@@ -145,11 +145,19 @@ public final class RowEncoder {
         if (field == null) {
             return null;
         }
-        Object value = image.get(field);
+        Object value = valueOf(image, field);
         if (value == null || text.isUnavailable(value)) {
             return null;
         }
         return encode(event, table, column(event, table, columnName), field, value);
+    }
+
+    /**
+     * The field's value as the source sent it. Debezium puts a column's constant DEFAULT into the schema, and
+     * {@code Struct.get} answers that default for a field holding null: an explicit NULL would be written as the default.
+     */
+    private static Object valueOf(Struct image, Field field) {
+        return image.getWithoutDefault(field.name());
     }
 
     private TargetColumn column(ChangeEvent event, TargetTable table, String name) {

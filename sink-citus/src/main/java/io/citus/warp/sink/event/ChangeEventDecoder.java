@@ -86,7 +86,7 @@ public final class ChangeEventDecoder {
                 longField(struct, "ts_ms", -1));
     }
 
-    private static ChangeEvent decodeChange(KafkaPosition kafka, SinkRecord record, Struct envelope) {
+    private ChangeEvent decodeChange(KafkaPosition kafka, SinkRecord record, Struct envelope) {
         String opCode = envelope.getString("op");
         Op op;
         try {
@@ -111,15 +111,7 @@ public final class ChangeEventDecoder {
             throw new MalformedEventException("DELETE event on " + schema + "." + table + " at " + kafka + " has no 'before' row");
         }
 
-        List<String> keyColumns = new ArrayList<>();
-        if (record.keySchema() != null && record.keySchema().type() == Schema.Type.STRUCT) {
-            for (Field f : record.keySchema().fields()) {
-                // ByLogicalTableRouter adds a synthetic key field; it is not a column.
-                if (!f.name().startsWith("__dbz__")) {
-                    keyColumns.add(f.name());
-                }
-            }
-        }
+        List<String> keyColumns = keyColumns(record.keySchema());
 
         long txId = -1;
         long totalOrder = -1;
@@ -134,9 +126,37 @@ public final class ChangeEventDecoder {
                 longField(source, "txId", -1),
                 longField(source, "ts_ms", -1));
         String snapshot = source.schema().field("snapshot") == null ? "false" : String.valueOf(source.get("snapshot"));
-        return new ChangeEvent(kafka, op, new TableName(schema, table), List.copyOf(keyColumns), rowSchema, before, after,
+        return new ChangeEvent(kafka, op, new TableName(schema, table), keyColumns, rowSchema, before, after,
                 position, snapshot, txId, totalOrder);
     }
+
+    /**
+     * The key's column names, the same list for every record of a key schema: records of one table come in runs with one
+     * Schema instance, so the last answer is kept instead of a new list per record.
+     */
+    private List<String> keyColumns(Schema keySchema) {
+        KeyColumns last = lastKeyColumns;
+        if (last != null && last.schema() == keySchema) {
+            return last.columns();
+        }
+        List<String> columns = new ArrayList<>();
+        if (keySchema != null && keySchema.type() == Schema.Type.STRUCT) {
+            for (Field f : keySchema.fields()) {
+                // ByLogicalTableRouter adds a synthetic key field; it is not a column.
+                if (!f.name().startsWith("__dbz__")) {
+                    columns.add(f.name());
+                }
+            }
+        }
+        last = new KeyColumns(keySchema, List.copyOf(columns));
+        lastKeyColumns = last;
+        return last.columns();
+    }
+
+    private record KeyColumns(Schema schema, List<String> columns) {
+    }
+
+    private KeyColumns lastKeyColumns;
 
     /**
      * A logical decoding message. Its transaction is the {@code transaction} block's when Debezium gives one,
