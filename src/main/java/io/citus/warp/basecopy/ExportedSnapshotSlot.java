@@ -36,10 +36,16 @@ final class ExportedSnapshotSlot implements AutoCloseable {
     /**
      * Creates or re-targets the publication ({@code FOR TABLE} the migrated tables, {@code publish_via_partition_root},
      * as Debezium's {@code publication.autocreate.mode=filtered} with {@code publish.via.partition.root=true} would),
-     * which must exist before the slot so that the slot's first change already sees it.
+     * which must exist before the slot so that the slot's first change already sees it. The schema-change capture's table
+     * is published with them when it is installed.
      */
     static void ensurePublication(Connection source, String publication, List<TableName> tables) throws SQLException {
-        String list = tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
+        List<TableName> published = new java.util.ArrayList<>(tables);
+        if (io.citus.warp.schema.SchemaChangeTracking.installed(source)) {
+            // Its rows carry the schema changes of the migrated tables, inside the transactions that made them.
+            published.add(io.citus.warp.common.SchemaChangeCapture.CAPTURE_TABLE);
+        }
+        String list = published.stream().map(TableName::quoted).collect(Collectors.joining(", "));
         boolean viaRoot = Integer.parseInt(Sql.one(source, "SHOW server_version_num")) >= 130000;
         if (Sql.one(source, "SELECT 1 FROM pg_publication WHERE pubname = ?", publication) == null) {
             Sql.exec(source, "CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + list

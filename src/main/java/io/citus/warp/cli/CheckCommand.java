@@ -65,6 +65,8 @@ public final class CheckCommand implements Callable<Integer> {
         preflight.checkSource();
         preflight.checkTarget(schemaWillBeCreated);
         preflight.checkConnect(connect, embedded);
-        return preflight.findings();
+        List<Finding> findings = new java.util.ArrayList<>(preflight.findings());
+        Tables.createdAfterStart(settings, source).ifPresent(line -> findings.add(Finding.warn("source", "new tables", line)));
+        return findings;
     }
 }

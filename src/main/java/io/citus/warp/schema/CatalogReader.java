@@ -1,6 +1,7 @@
 package io.citus.warp.schema;
 
 import io.citus.warp.db.Sql;
+import io.citus.warp.common.SchemaChangeCapture;
 import io.citus.warp.common.TableName;
 import io.citus.warp.schema.TableDefinition.Column;
 import io.citus.warp.schema.TableDefinition.Constraint;
@@ -32,7 +33,8 @@ public final class CatalogReader {
                 + " WHERE c.relkind IN ('r','p') AND NOT c.relispartition"
                 + " AND n.nspname NOT IN ('pg_catalog','information_schema','columnar','citus','cdc') AND n.nspname NOT LIKE 'pg\\_%'"
                 + " AND n.nspname <> ? AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
-                + " ORDER BY 1, 2", excludeSchema)) {
+                + " AND (n.nspname, c.relname) <> (?, ?)" // warp's own schema-change capture
+                + " ORDER BY 1, 2", excludeSchema, SchemaChangeCapture.SCHEMA, SchemaChangeCapture.TABLE)) {
             out.add(new TableName(r[0], r[1]));
         }
         return out;
