@@ -103,6 +103,19 @@ public final class SchemaChangeTracking {
         if (!installed(source)) {
             return List.of();
         }
+        try {
+            return removeInstalled(source, slot);
+        } catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState()) && !"42809".equals(e.getSQLState())) {
+                throw e;
+            }
+            return List.of("could not remove the schema-change capture (" + e.getMessage() + "): a superuser must run on the source "
+                    + "DELETE FROM " + SchemaChangeCapture.CAPTURE_TABLE + " WHERE slot = '" + slot + "', then, once the table is "
+                    + "empty: " + String.join("; ", SchemaChangeCapture.uninstallStatements()));
+        }
+    }
+
+    private static List<String> removeInstalled(Connection source, String slot) throws SQLException {
         try (PreparedStatement ps = source.prepareStatement(SchemaChangeCapture.forgetSlotSql())) {
             ps.setString(1, slot);
             ps.executeUpdate();

@@ -75,7 +75,13 @@ final class ChangeWriter {
         for (int e = 0; e < events.size(); e++) {
             current = events.get(e);
             if (current.op() == Op.SCHEMA_CHANGE) {
-                schemaChanges.apply(current);
+                // Consecutive schema changes (no row between them) are made as one: only their end state is ever seen.
+                int end = e + 1;
+                while (end < events.size() && events.get(end).op() == Op.SCHEMA_CHANGE) {
+                    end++;
+                }
+                schemaChanges.apply(events.subList(e, end));
+                e = end - 1;
             } else if (current.op() == Op.TRUNCATE) {
                 // One statement for the tables of one source TRUNCATE, so foreign keys between them hold.
                 List<TargetTable> truncated = new ArrayList<>();

@@ -52,10 +52,38 @@ public final class SchemaChangeApplier {
         this.connector = connector;
     }
 
-    /** Makes (or refuses) {@code event}'s schema change in the open target transaction. */
-    public void apply(ChangeEvent event) throws SQLException {
-        SchemaChange change = event.schemaChange();
-        if (change == null) {
+    /**
+     * Makes (or refuses), in the open target transaction, consecutive schema changes of one source transaction with no row
+     * change between them: changes of one table that follow each other are made as one (their intermediate states are
+     * never seen: a primary key dropped and added again is a new primary key, not a table without one).
+     */
+    public void apply(List<ChangeEvent> run) throws SQLException {
+        ChangeEvent first = null;
+        SchemaChange merged = null;
+        for (ChangeEvent event : run) {
+            SchemaChange change = event.schemaChange();
+            if (change == null) {
+                continue;
+            }
+            if (merged != null && merged.after() != null && merged.after().id().equals(change.before().id())) {
+                merged = new SchemaChange(change.slot(), change.seq(), merged.tag().equals(change.tag()) ? merged.tag()
+                        : merged.tag() + ", " + change.tag(), merged.rewrite() | change.rewrite(), merged.before(), change.after());
+                continue;
+            }
+            if (merged != null) {
+                apply(first, merged);
+            }
+            first = event;
+            merged = change;
+        }
+        if (merged != null) {
+            apply(first, merged);
+        }
+    }
+
+    /** Makes (or refuses) {@code change}, captured at {@code event}, in the open target transaction. */
+    private void apply(ChangeEvent event, SchemaChange change) throws SQLException {
+        if (change.isNoOp()) {
             return;
         }
         Connection c = session.connection();
@@ -76,9 +104,8 @@ public final class SchemaChangeApplier {
                 s.execute(sql);
             }
         }
-        if (!plan.statements().isEmpty()) {
-            session.schemaChanged();
-        }
+        // Read the table anew even when nothing was made: the target may have been changed by hand (the stop's fix).
+        session.schemaChanged();
         progress.recordSchemaChange(c, event.source().lsn(), event.source().txId(), source,
                 shape == null ? null : shape.table(), change.tag(), String.join("; ", plan.change()),
                 plan.statements().isEmpty() ? null : String.join("; ", plan.statements()), ProgressTables.APPLIED);
@@ -113,8 +140,8 @@ public final class SchemaChangeApplier {
         List<String> why = new ArrayList<>(plan.refusals());
         why.addAll(mismatches);
         TableName target = shape == null ? mapping.target(change.before().id()) : shape.table();
-        String message = "schema change on source table " + change.before().id() + " (" + change.tag() + ", captured at "
-                + event.describe() + ") is not applied: " + String.join("; ", plan.change()) + ". Why: " + String.join("; ", why)
+        String message = "Schema change on source table " + change.before().id() + " (" + change.tag() + ") at source "
+                + event.source() + " (Kafka " + event.kafka() + ") is not applied: " + String.join("; ", plan.change()) + ". Why: " + String.join("; ", why)
                 + "." + (plan.fix().isEmpty() ? "" : " Run on the target: " + String.join("; ", plan.fix()) + ".")
                 + " Then restart the sink task (POST /connectors/" + connector + "/tasks/0/restart): it resumes at this "
                 + "transaction and goes on once target table " + target + " matches the source's new definition "

@@ -152,8 +152,10 @@ public final class SchemaChangePlanner {
             } else if (!new TreeSet<>(target.primaryKey()).equals(new TreeSet<>(expected))) {
                 p.refuse("the sink matches rows by the target's primary key, which must be the source's new one"
                         + (target.distributionColumn() == null ? "" : " plus the distribution column " + target.distributionColumn()));
-                p.fixAfter("ALTER TABLE " + t + (target.primaryKeyName() == null ? "" : " DROP CONSTRAINT "
-                        + Identifiers.quote(target.primaryKeyName()) + ",") + " ADD PRIMARY KEY ("
+                if (target.primaryKeyName() != null) {
+                    p.fixAfter("ALTER TABLE " + t + " DROP CONSTRAINT " + Identifiers.quote(target.primaryKeyName()));
+                }
+                p.fixAfter("ALTER TABLE " + t + " ADD PRIMARY KEY ("
                         + String.join(", ", expected.stream().map(Identifiers::quote).toList()) + ")");
             }
         }
@@ -182,8 +184,9 @@ public final class SchemaChangePlanner {
         List<String> subcommands = new ArrayList<>(drops);
         subcommands.addAll(alters);
         subcommands.addAll(adds);
-        if (!subcommands.isEmpty()) {
-            p.statements.add("ALTER TABLE " + t + " " + String.join(", ", subcommands));
+        // One statement each: Citus refuses some subcommands combined with others (ADD CONSTRAINT, for one).
+        for (String subcommand : subcommands) {
+            p.statements.add("ALTER TABLE " + t + " " + subcommand);
         }
     }
 
@@ -224,7 +227,7 @@ public final class SchemaChangePlanner {
         } else if (change.rewroteValues()) {
             p.refuse("PostgreSQL rewrote the table to give the existing rows a value computed for each of them (" + describeDefault(a)
                     + "), and no row change carries those values. After adding the column on the target, carry them: run "
-                    + "UPDATE " + change.after().id() + " SET " + name + " = " + name + " on the source (in batches for a large "
+                    + "UPDATE " + change.after().id().quoted() + " SET " + name + " = " + name + " on the source (in batches for a large "
                     + "table; it rewrites each row and fires the table's UPDATE triggers), or accept that those rows differ "
                     + "(warp verify names the table)");
         }
