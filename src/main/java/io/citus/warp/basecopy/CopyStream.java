@@ -107,8 +107,8 @@ final class CopyStream implements AutoCloseable {
      * the table's current one: they differ only after a rewrite. The copy then fails; warp start starts it over.
      */
     private void requireNotRewritten(CopyRange r) throws SQLException {
-        String rewritten = Sql.one(source, "SELECT string_agg(c.oid::regclass::text, ', ') FROM pg_class c"
-                + " WHERE (c.oid = ?::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree(?::regclass))) AND c.relkind IN ('r', 'm')"
+        String rewritten = Sql.one(source, "SELECT string_agg(n.nspname || '.' || c.relname, ', ') FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.oid = ?::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree(?::regclass))) AND c.relkind IN ('r', 'm')"
                 + " AND c.relfilenode IS DISTINCT FROM pg_relation_filenode(c.oid)", r.source().quoted(), r.source().quoted());
         if (rewritten != null) {
             throw new IllegalStateException("source table " + rewritten + " was rewritten (ALTER TABLE with a default computed per "
