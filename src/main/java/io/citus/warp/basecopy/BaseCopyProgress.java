@@ -122,6 +122,14 @@ public final class BaseCopyProgress {
         }
     }
 
+    /** Whether a base copy for this slot was begun on the target and has not finished (false when none is recorded). */
+    public boolean unfinished(Connection t, String slot) throws SQLException {
+        if ("f".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", state()))) {
+            return false;
+        }
+        return Sql.one(t, "SELECT 1 FROM " + state() + " WHERE slot_name = ? AND copied_at IS NULL", slot) != null;
+    }
+
     /** Per table: rows copied so far, estimated total, whether every range is copied; for warp status. */
     public record TableProgress(String table, long rowsCopied, long estimatedRows, boolean completed) {
     }

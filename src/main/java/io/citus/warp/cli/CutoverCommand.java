@@ -2,7 +2,9 @@ package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.cutover.Cutover;
+import io.citus.warp.basecopy.BaseCopyProgress;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.lock.RunLock;
 import io.citus.warp.status.StatusProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +23,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "cutover", mixinStandardHelpOptions = true,
         description = {"The switch-over. Waits until the sink has drained the topic; installs a write fence on the source: a",
-                "trigger on every migrated table (and partition) that raises on INSERT/UPDATE/DELETE/TRUNCATE for every role and",
-                "session, created under a lock that waits for (or, with --terminate-sessions, ends) every open write transaction;",
+                "trigger on every migrated table (and partition, also one created later) that raises on INSERT/UPDATE/DELETE/TRUNCATE",
+                "for every role and session (session_replication_role = replica too), created under a lock that waits for (or, with",
+                "--terminate-sessions, ends) every open write transaction;",
                 "takes the source WAL position after the fence and waits until it is proven applied; moves every sequence the tables",
                 "use past the source's (never backwards); verifies; and only then prints \"point your application at the target now\".",
                 "Any failure after the fence removes it again (the source is writable) or prints exactly how to. See docs/warp-cli.md."})
@@ -64,9 +67,28 @@ public final class CutoverCommand implements Callable<Integer> {
         if (settings.connectUrl() == null || settings.bootstrapServers() == null) {
             throw new ParameterException(spec.commandLine(), "cutover needs --connect-url and --bootstrap-servers (or use warp migrate --cutover)");
         }
-        try (StatusProbe probe = new StatusProbe(new ConnectClient(URI.create(settings.connectUrl())), settings.kafka(),
-                source, target, settings.names(), settings.progressSchema(), Tables.resolve(settings, source))) {
-            return run(probe, source, target, options(), settings, spec.commandLine().getOut());
+        // Refused while another run of this migration (a start copying, a finish) is in progress, and vice versa.
+        try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "cutover")) {
+            refuseUnfinishedBaseCopy(target, settings);
+            try (StatusProbe probe = new StatusProbe(new ConnectClient(URI.create(settings.connectUrl())), settings.kafka(),
+                    source, target, settings.names(), settings.progressSchema(), Tables.resolve(settings, source))) {
+                return run(probe, source, target, options(), settings, spec.commandLine().getOut());
+            }
+        }
+    }
+
+    /**
+     * A base copy that is recorded unfinished while no start runs (this run holds the lock) was interrupted: it will never
+     * finish by itself, and the sink holds the stream until it has. Waiting for it would only end in a timeout.
+     */
+    static void refuseUnfinishedBaseCopy(PgEndpoint target, MigrationSettings settings) throws java.sql.SQLException {
+        try (java.sql.Connection t = target.connect()) {
+            if (new BaseCopyProgress(settings.progressSchema()).unfinished(t, settings.names().slot())) {
+                throw new FindingsException("refusing to cut over: the base copy for slot " + settings.names().slot()
+                        + " is recorded unfinished on the target and no `warp start` is running, so it was interrupted (the sink"
+                        + " holds every change until it has finished). Run `warp start` again with the same options: it starts the"
+                        + " copy over. Nothing was changed.");
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.cutover.Teardown;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.lock.RunLock;
 import io.citus.warp.status.MigrationStatus;
 import io.citus.warp.status.StatusProbe;
 import io.citus.warp.status.Verdict;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "finish", mixinStandardHelpOptions = true,
@@ -24,8 +26,9 @@ import java.util.concurrent.Callable;
                 "connectors with Debezium's source offsets (Connect's offsets API) and the sink's consumer group, the sink's",
                 "progress rows on the target, the replication slot (so the source stops retaining WAL) and the publication on",
                 "the source, the schema-change capture once no migration uses it, and with --delete-topics the change topic.",
-                "Refuses (exit 1) while the sink is behind, unless --force, and while other connectors use the slot, unless",
-                "--delete-connectors."})
+                "Refuses (exit 1) while the sink is behind, while the fence of an interrupted cutover is on the source, and while a",
+                "walsender outside the given Connect cluster streams from the slot, unless --force; while other connectors use the",
+                "slot, unless --delete-connectors; and while another run of the migration is in progress."})
 public final class FinishCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;
@@ -33,7 +36,9 @@ public final class FinishCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--force", description = "Finish even if the sink has not caught up (changes not yet applied are lost).")
+    @Option(names = "--force", description = "Finish even if the sink has not caught up (changes not yet applied are lost), even if a"
+            + " cutover was interrupted after fencing the source (its fence stays), and terminate a walsender that still streams from the"
+            + " slot 30 s after this migration's connectors were removed (a consumer outside the given Connect cluster).")
     boolean force;
 
     @Option(names = "--delete-topics", description = "Also delete the change topic (needs --bootstrap-servers).")
@@ -58,7 +63,7 @@ public final class FinishCommand implements Callable<Integer> {
             return Warp.FINDINGS;
         }
         return finish(client, settings.kafka(), source, target, settings, force,
-                new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema()), spec.commandLine().getOut());
+                new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema(), force), spec.commandLine().getOut());
     }
 
     /**
@@ -90,12 +95,55 @@ public final class FinishCommand implements Callable<Integer> {
 
     static int finish(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, PgEndpoint source, PgEndpoint target, MigrationSettings settings,
                       boolean force, Teardown.Options options, PrintWriter out) throws Exception {
+        // Refused while another run of this migration (a start copying, a cutover) is in progress, and vice versa.
+        try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "finish")) {
+            return finishLocked(client, bootstrap, source, target, settings, force, options, out);
+        }
+    }
+
+    /** Whether the sink's consumer group has no offsets left (finish deletes them with the sink). */
+    private static boolean consumerGroupGone(io.citus.warp.runtime.KafkaClients kafka, MigrationSettings settings) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin(Map.of())) {
+            return admin.listConsumerGroupOffsets(settings.names().consumerGroup()).partitionsToOffsetAndMetadata()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    private static int finishLocked(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, PgEndpoint source,
+                                    PgEndpoint target, MigrationSettings settings, boolean force, Teardown.Options options,
+                                    PrintWriter out) throws Exception {
+        List<io.citus.warp.common.TableName> tables = Tables.resolve(settings, source);
+        Optional<SourceState.Fence> fence = SourceState.fence(source, settings, tables);
+        if (fence.isPresent() && !fence.get().state().completed() && !force) {
+            throw new FindingsException("refusing to finish: " + fence.get().describe() + ". The migrated tables on the source refuse"
+                    + " writes, and that cutover never proved the target complete. Run `warp cutover` again to complete it, or make"
+                    + " the source writable again (" + String.join("; ", fence.get().undo()) + ";) and then finish; --force finishes"
+                    + " and leaves the fence.");
+        }
         if (!force) {
             try (StatusProbe probe = new StatusProbe(client, bootstrap, source, target, settings.names(), settings.progressSchema(),
-                    Tables.resolve(settings, source))) {
+                    tables)) {
                 MigrationStatus s = probe.probe();
                 boolean behind = s.verdict() != Verdict.CAUGHT_UP && s.verdict() != Verdict.NOT_DEPLOYED;
-                if (behind || (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0)) {
+                if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0 && consumerGroupGone(bootstrap, settings)) {
+                    // finish removes the connectors only after this check passed (or --force), and the group's offsets with
+                    // them; the lag left is the sink's last records that carry no position of their own (heartbeats).
+                    out.println("the connectors and the sink's consumer group are gone: an earlier finish removed them and was"
+                            + " interrupted; going on with what it left");
+                } else if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0) {
+                    // Nothing will apply them now: connectors deleted by hand.
+                    out.println("refusing to finish: the connectors are not deployed and " + s.lag() + " record(s) of topic "
+                            + settings.names().topic() + " are not recorded as applied on the target; finishing now loses any change"
+                            + " among them. Run `warp start` again with the same options to apply them, then finish; or finish with --force");
+                    out.flush();
+                    return Warp.FINDINGS;
+                }
+                if (behind) {
                     out.println("refusing to finish: the sink is " + s.verdict().label()
                             + (s.lag() == null ? " (lag unknown: give --bootstrap-servers)" : " (" + s.lag() + " record(s) behind)")
                             + "; wait, or use --force");
@@ -104,7 +152,10 @@ public final class FinishCommand implements Callable<Integer> {
                 }
             }
         }
-        List<String> done = Teardown.run(client, bootstrap, source, target, settings.names(), options);
+        List<String> done = new java.util.ArrayList<>(Teardown.run(client, bootstrap, source, target, settings.names(), options));
+        // Never left behind unknowingly: after a cutover the fence stays (the application writes to the target now).
+        fence.ifPresent(f -> done.add(f.describe() + "; it stays. To make the source writable again: " + String.join("; ", f.undo())
+                + ";"));
         if (settings.json()) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("done", done);

@@ -3,6 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.cutover.Teardown;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.lock.RunLock;
 import io.citus.warp.common.TableName;
 import io.citus.warp.preflight.Finding;
 import io.citus.warp.preflight.Preflight;
@@ -45,6 +46,14 @@ final class MigrationRun {
 
     static Outcome run(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectRuntime runtime, Options o,
                        PrintWriter out) throws Exception {
+        // The whole run holds the migration's lock: no start, cutover or finish of the same migration runs meanwhile.
+        try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "migrate")) {
+            return runLocked(settings, source, target, runtime, o, out);
+        }
+    }
+
+    private static Outcome runLocked(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectRuntime runtime,
+                                     Options o, PrintWriter out) throws Exception {
         List<TableName> tables = Tables.resolve(settings, source);
         out.println("== check");
         List<Finding> findings = CheckCommand.run(settings, source, target, runtime.client(), runtime.isEmbedded(), o.createSchema());
@@ -137,7 +146,7 @@ final class MigrationRun {
             MigrationStatus last = probe.probe();
             out.println("== finish");
             Teardown.run(runtime.client(), runtime.kafka(), source, target, settings.names(),
-                    new Teardown.Options(false, false, settings.progressSchema())).forEach(out::println);
+                    new Teardown.Options(false, false, settings.progressSchema(), false)).forEach(out::println);
             out.flush();
             return new Outcome(Warp.OK, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);
         }

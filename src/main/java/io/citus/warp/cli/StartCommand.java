@@ -2,6 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.lock.RunLock;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
@@ -97,7 +98,10 @@ public final class StartCommand implements Callable<Integer> {
             if (printStrimzi != null) {
                 streaming.asKafkaConnectors(printStrimzi, strimziCluster);
             }
-            initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, streaming, progress);
+            // One run of a migration at a time: a second start would remove this one's connector and slot under its copy.
+            try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "start")) {
+                initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, streaming, progress);
+            }
         }
         return report(client, printStrimzi != null, deployment, settings, out, errors);
     }

@@ -39,8 +39,9 @@ public final class StatusCommand implements Callable<Integer> {
         PgEndpoint target = settings.targetEndpoint();
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
         PrintWriter out = spec.commandLine().getOut();
+        java.util.List<io.citus.warp.common.TableName> tables = Tables.resolve(settings, source);
         try (StatusProbe probe = new StatusProbe(client, settings.kafka(), source, target, settings.names(),
-                settings.progressSchema(), Tables.resolve(settings, source))) {
+                settings.progressSchema(), tables)) {
             while (true) {
                 MigrationStatus status = probe.probe();
                 if (settings.json()) {
@@ -50,6 +51,7 @@ public final class StatusCommand implements Callable<Integer> {
                         out.print("\033[H\033[2J");
                     }
                     out.print(StatusView.render(status));
+                    SourceState.describe(source, settings, tables).forEach(out::println);
                     out.flush();
                 }
                 if (watch == null) {

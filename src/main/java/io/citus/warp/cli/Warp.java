@@ -50,7 +50,7 @@ public final class Warp implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("warp " + commandLine.getCommandName() + ": " + Failures.describe(ex));
             org.slf4j.LoggerFactory.getLogger(Warp.class).debug("failure", ex);
-            return ex instanceof FindingsException ? FINDINGS : FAILURE;
+            return ex instanceof FindingsException || ex instanceof io.citus.warp.lock.RunLock.Held ? FINDINGS : FAILURE;
         });
         apply(cl);
         return cl;

@@ -2,7 +2,7 @@ package io.citus.warp.cutover;
 
 import io.citus.warp.cli.MigrationSettings.MigrationNames;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.db.Sql;
+import io.citus.warp.db.CommittedPosition;
 import io.citus.warp.status.MigrationStatus;
 import io.citus.warp.status.StatusProbe;
 import io.citus.warp.status.Verdict;
@@ -96,10 +96,16 @@ public final class CaughtUp {
         }
     }
 
-    /** The source's current WAL position. */
-    public static String currentLsn(PgEndpoint source) throws SQLException {
+    /**
+     * The source position to prove applied: after every commit acknowledged so far (asynchronous ones too) and already
+     * flushed, so that decoding the slot up to it sees them all ({@link CommittedPosition}).
+     */
+    public static String currentLsn(PgEndpoint source) throws SQLException, InterruptedException {
         try (Connection c = source.connect()) {
-            return Sql.one(c, "SELECT pg_current_wal_lsn()::text");
+            return CommittedPosition.read(c, FLUSH_WAIT);
         }
     }
+
+    /** Longer than the WAL writer's longest delay (10 s) and its running-transactions records (15 s). */
+    static final Duration FLUSH_WAIT = Duration.ofSeconds(30);
 }

@@ -67,8 +67,10 @@ public final class Cutover {
         if (o.fence()) {
             fence = WriteFence.install(source, names.name(), tables, o.terminateSessions(), o.writerGrace().toMillis(),
                     o.fenceTimeout().toMillis());
-            out.println("write fence " + (fence.existedBefore() ? "(already in place) " : "") + "on " + fence.relations().size()
-                    + " table(s): trigger " + fence.trigger() + " raises on INSERT/UPDATE/DELETE/TRUNCATE for every role"
+            out.println("write fence " + (fence.existedBefore() ? fence.completedBefore() ? "(already in place, from a completed cutover) "
+                    : "(already in place, left by an interrupted cutover: this run takes it over) " : "") + "on " + fence.relations().size()
+                    + " table(s) and partition(s): triggers " + fence.trigger() + " raise on INSERT/UPDATE/DELETE/TRUNCATE for every role and"
+                    + " session, session_replication_role = replica included"
                     + (fence.terminated().isEmpty() ? "" : "; terminated " + fence.terminated().size() + " session(s) holding write locks")
                     + "; open writers waited for " + fence.waitedMillis() + " ms");
             out.println("to make the source writable again: " + String.join("; ", fence.undo()) + ";");
@@ -104,6 +106,10 @@ public final class Cutover {
                     }
                 }
             }
+            if (fence != null) {
+                // Recorded before the operator is told to switch: from here on no failure or re-run removes the fence.
+                WriteFence.markCompleted(source, names.name());
+            }
             out.println();
             out.println("point your application at the target now" + (fence == null ? "" : " (the source stays fenced)"));
             out.flush();
@@ -124,10 +130,11 @@ public final class Cutover {
         if (fence == null) {
             return new FailedAfterFence("cutover failed: " + what, cause, report(null, "none"));
         }
-        if (fence.existedBefore()) {
-            return new FailedAfterFence("cutover failed after the write fence: " + what + ". The fence was already in place before this"
-                    + " run and is left in place; to remove it: " + String.join("; ", fence.undo()) + ";", cause,
-                    report(fence, "left in place (it was there before this run)"));
+        if (fence.existedBefore() && fence.completedBefore()) {
+            return new FailedAfterFence("cutover failed after the write fence: " + what + ". The fence was in place before this"
+                    + " run, from a cutover that completed (the application was told to use the target), and is left in place; to"
+                    + " remove it: " + String.join("; ", fence.undo()) + ";", cause,
+                    report(fence, "left in place (from a completed cutover)"));
         }
         try {
             WriteFence.remove(source, fence);

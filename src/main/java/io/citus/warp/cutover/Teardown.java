@@ -36,8 +36,13 @@ public final class Teardown {
     private Teardown() {
     }
 
-    /** What to remove besides the migration's own connectors, slot, publication, offsets and progress rows. */
-    public record Options(boolean deleteTopics, boolean deleteConnectors, String progressSchema) {
+    /**
+     * What to remove besides the migration's own connectors, slot, publication, offsets and progress rows.
+     *
+     * @param terminateForeignWalsender terminate a walsender still streaming from the slot after this migration's
+     *                                  connectors were removed (a consumer Warp did not deploy there); without it, refuse
+     */
+    public record Options(boolean deleteTopics, boolean deleteConnectors, String progressSchema, boolean terminateForeignWalsender) {
     }
 
     /**
@@ -63,7 +68,7 @@ public final class Teardown {
                 done.add("deleted connector " + other + " (it used slot " + names.slot() + ")");
             }
         }
-        dropSlotAndPublication(source, names, connect != null, done);
+        dropSlotAndPublication(source, names, connect, options.terminateForeignWalsender(), done);
         if (kafka != null && kafka.known()) {
             deleteConsumerGroup(kafka, names, done);
         }
@@ -174,8 +179,20 @@ public final class Teardown {
         }
     }
 
-    private static void dropSlotAndPublication(PgEndpoint source, MigrationNames names, boolean connectorsRemoved,
-                                               List<String> done) throws Exception {
+    /** A walsender as pg_stat_activity knows it: pid, application name, client address, since when. */
+    private static String walsender(Connection c, int pid) throws java.sql.SQLException {
+        List<String[]> rows = Sql.rows(c, "SELECT coalesce(application_name, ''), coalesce(host(client_addr), 'local socket'),"
+                + " date_trunc('second', backend_start)::text, coalesce(usename::text, '') FROM pg_stat_activity WHERE pid = ?", pid);
+        if (rows.isEmpty()) {
+            return "walsender pid " + pid;
+        }
+        String[] r = rows.get(0);
+        return "walsender pid " + pid + " (application_name '" + r[0] + "', user " + r[3] + ", from " + r[1] + ", since " + r[2] + ")";
+    }
+
+    private static void dropSlotAndPublication(PgEndpoint source, MigrationNames names, ConnectClient connect,
+                                               boolean terminateForeign, List<String> done) throws Exception {
+        boolean connectorsRemoved = connect != null;
         try (Connection c = source.connect()) {
             // After cutover --block-writes the database defaults to read-only; warp's own session needs to drop things.
             Sql.exec(c, "SET default_transaction_read_only = off");
@@ -192,8 +209,19 @@ public final class Teardown {
                                 + "connectors, or delete the connector reading it first.");
                     }
                     if (System.currentTimeMillis() > deadline - 30_000 && slot.get(0)[1] != null) {
-                        // The deleted connector's walsender should have gone; end it.
-                        Sql.one(c, "SELECT pg_terminate_backend(?)", Integer.parseInt(slot.get(0)[1]));
+                        // The deleted connectors' walsender would have gone by now: this one streams for someone else.
+                        int pid = Integer.parseInt(slot.get(0)[1]);
+                        String who = walsender(c, pid);
+                        if (!terminateForeign) {
+                            throw new FindingsException("refusing to drop replication slot " + names.slot() + ": 30 s after this"
+                                    + " migration's connectors were removed from " + connect.baseUrl() + ", " + who + " still streams"
+                                    + " from it, so it is not one of them (another Connect cluster, or another consumer). The"
+                                    + " connectors are removed; the slot and publication are left. Stop that consumer and run"
+                                    + " finish again, or run finish again with --force to terminate it.");
+                        }
+                        if ("t".equals(Sql.one(c, "SELECT pg_terminate_backend(?)", pid))) {
+                            done.add("terminated " + who + ", which held replication slot " + names.slot() + " (--force)");
+                        }
                     }
                     if (System.currentTimeMillis() > deadline) {
                         throw new IllegalStateException("replication slot " + names.slot() + " is still in use");

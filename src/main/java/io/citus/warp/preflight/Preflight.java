@@ -54,12 +54,15 @@ public final class Preflight {
     public void checkSource() {
         try (Connection c = source.connect()) {
             add(Finding.ok("source", "reachable", source.describe() + ", PostgreSQL " + Sql.one(c, "SHOW server_version")));
+            add(sourceVersion(Integer.parseInt(Sql.one(c, "SHOW server_version_num")), Sql.one(c, "SHOW server_version")));
             String walLevel = Sql.one(c, "SHOW wal_level");
             add("logical".equals(walLevel) ? Finding.ok("source", "wal_level", "logical")
                     : Finding.blocker("source", "wal_level", walLevel + ": set wal_level = logical and restart the server"));
             checkSlotsAndSenders(c);
             checkRole(c);
             checkTables(c);
+            findings.addAll(SourceTypes.check(c, sourceTables));
+            findings.addAll(RowSizes.check(c, sourceTables));
             checkSlotAndPublication(c);
             checkPublicationOwnership(c);
             checkWalRetention(c);
@@ -67,6 +70,20 @@ public final class Preflight {
         } catch (SQLException e) {
             add(Finding.blocker("source", "reachable", source.describe() + ": " + e.getMessage()));
         }
+    }
+
+    /** The oldest source PostgreSQL warp supports (server_version_num). */
+    public static final int MIN_SOURCE_VERSION = 130000;
+
+    /**
+     * Sources from PostgreSQL 13 on: the cutover's write fence relies on a row trigger of a partitioned table that PostgreSQL
+     * clones onto partitions created later (BEFORE row triggers on partitioned tables, 13), and the publication on
+     * publish_via_partition_root (13).
+     */
+    static Finding sourceVersion(int versionNum, String version) {
+        return versionNum >= MIN_SOURCE_VERSION ? Finding.ok("source", "version", "PostgreSQL " + version + " (supported: 13 and later)")
+                : Finding.blocker("source", "version", "PostgreSQL " + version + " is older than 13, the oldest source warp supports"
+                + " (its cutover fence needs BEFORE row triggers on partitioned tables, 13): upgrade the source first");
     }
 
     private void checkSlotsAndSenders(Connection c) throws SQLException {

@@ -26,19 +26,30 @@ public final class CatalogReader {
         this.c = c;
     }
 
-    /** Every ordinary or partitioned table outside system schemas (partitions excluded: their root is migrated). */
-    public List<TableName> userTables(String excludeSchema) throws SQLException {
+    /**
+     * Every ordinary or partitioned table outside system schemas (partitions excluded: their root is migrated), except
+     * warp's own progress tables in {@code progressSchema} (a source that was the target of an earlier migration) and its
+     * schema-change capture ({@link SchemaChangeCapture#CAPTURE_TABLE}). Other
+     * tables of a source schema that has the progress schema's name are the user's, and are listed.
+     */
+    public List<TableName> userTables(String progressSchema) throws SQLException {
         List<TableName> out = new ArrayList<>();
         for (String[] r : Sql.rows(c, "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE c.relkind IN ('r','p') AND NOT c.relispartition"
                 + " AND n.nspname NOT IN ('pg_catalog','information_schema','columnar','citus','cdc') AND n.nspname NOT LIKE 'pg\\_%'"
-                + " AND n.nspname <> ? AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
-                + " AND (n.nspname, c.relname) <> (?, ?)" // warp's own schema-change capture
-                + " ORDER BY 1, 2", excludeSchema, SchemaChangeCapture.SCHEMA, SchemaChangeCapture.TABLE)) {
+                + " AND NOT (n.nspname = ? AND c.relname = ANY (?::text[]))"
+                + " AND (n.nspname, c.relname) <> (?, ?)" // warp's own schema-change capture on a source
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
+                + " ORDER BY 1, 2", progressSchema, WARP_TABLES, SchemaChangeCapture.SCHEMA, SchemaChangeCapture.TABLE)) {
             out.add(new TableName(r[0], r[1]));
         }
         return out;
     }
+
+    /** Warp's own tables in the progress schema: the sink's progress and the base copy's record. */
+    private static final String WARP_TABLES = "{" + String.join(",", java.util.stream.Stream.concat(
+            io.citus.warp.common.ProgressTables.ALL.stream(), java.util.stream.Stream.of(io.citus.warp.common.BaseCopyTables.STATE,
+                    io.citus.warp.common.BaseCopyTables.RANGES)).toList()) + "}";
 
     public boolean exists(TableName t) throws SQLException {
         return oid(t).isPresent();
@@ -101,13 +112,15 @@ public final class CatalogReader {
         return new TableDefinition(t, columns, constraints, indexes, ident == null ? 'd' : ident.charAt(0));
     }
 
-    /** Enums and domains used by these tables' columns (and domains' base types), dependencies first. */
+    /**
+     * Enums, domains, composite and range types used by these tables' columns (through domains, arrays, composite
+     * attributes, range subtypes and multiranges), dependencies first.
+     */
     public List<UserType> typesUsedBy(List<TableName> tables) throws SQLException {
         Map<Long, UserType> found = new LinkedHashMap<>();
         for (TableName t : tables) {
             long oid = oid(t).orElseThrow();
-            for (String[] r : Sql.rows(c, "SELECT CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END"
-                    + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+            for (String[] r : Sql.rows(c, "SELECT a.atttypid FROM pg_attribute a"
                     + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped", oid)) {
                 collect(Long.parseLong(r[0]), found);
             }
@@ -120,23 +133,90 @@ public final class CatalogReader {
             return;
         }
         List<String[]> rows = Sql.rows(c, "SELECT n.nspname, t.typname, t.typtype, format_type(t.typbasetype, t.typtypmod),"
-                + " t.typnotnull, t.typdefault, t.typbasetype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE t.oid = ? AND t.typtype IN ('e','d') AND n.nspname NOT IN ('pg_catalog','information_schema')", typeOid);
+                + " t.typnotnull, t.typdefault, t.typbasetype, t.typelem, t.typcategory, t.typrelid,"
+                + " (SELECT relkind FROM pg_class WHERE oid = t.typrelid)"
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+                + " WHERE t.oid = ? AND n.nspname NOT IN ('pg_catalog','information_schema')", typeOid);
         if (rows.isEmpty()) {
             return;
         }
         String[] r = rows.get(0);
         char kind = r[2].charAt(0);
-        if (kind == 'e') {
-            List<String> labels = Sql.rows(c, "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder", typeOid)
-                    .stream().map(x -> x[0]).toList();
-            found.put(typeOid, new UserType(r[0], r[1], 'e', labels, null, false, null, List.of()));
-        } else {
-            collect(Long.parseLong(r[6]), found); // a domain over an enum or another domain
-            List<String> checks = Sql.rows(c, "SELECT 'CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)"
-                    + " FROM pg_constraint WHERE contypid = ? AND contype = 'c' ORDER BY conname", typeOid)
-                    .stream().map(x -> x[0]).toList();
-            found.put(typeOid, new UserType(r[0], r[1], 'd', List.of(), r[3], "t".equals(r[4]), r[5], checks));
+        if (kind != 'd' && "A".equals(r[8]) && !"0".equals(r[7])) {
+            collect(Long.parseLong(r[7]), found); // an array: its element type
+            return;
+        }
+        switch (kind) {
+            case 'e' -> {
+                List<String> labels = Sql.rows(c, "SELECT enumlabel FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder", typeOid)
+                        .stream().map(x -> x[0]).toList();
+                found.put(typeOid, new UserType(r[0], r[1], 'e', labels, null, false, null, List.of()));
+            }
+            case 'd' -> {
+                collect(Long.parseLong(r[6]), found); // the base type: an enum, an array, another domain, ...
+                List<String> checks = Sql.rows(c, "SELECT 'CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)"
+                        + " FROM pg_constraint WHERE contypid = ? AND contype = 'c' ORDER BY conname", typeOid)
+                        .stream().map(x -> x[0]).toList();
+                found.put(typeOid, new UserType(r[0], r[1], 'd', List.of(), r[3], "t".equals(r[4]), r[5], checks));
+            }
+            case 'c' -> {
+                if (!"c".equals(r[10])) {
+                    return; // a table's row type: the table itself must exist first
+                }
+                List<String> attributes = new ArrayList<>();
+                for (String[] a : Sql.rows(c, "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.atttypid,"
+                        + " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation"
+                        + "   THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END"
+                        + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                        + " LEFT JOIN pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+                        + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", Long.parseLong(r[9]))) {
+                    collect(Long.parseLong(a[2]), found);
+                    attributes.add(a[0] + " " + a[1] + (a[3] == null ? "" : " COLLATE " + a[3]));
+                }
+                found.put(typeOid, new UserType(r[0], r[1], 'c', List.of(), null, false, null, List.of(), attributes, List.of()));
+            }
+            case 'm' -> {
+                String range = Sql.one(c, "SELECT rngtypid FROM pg_range WHERE (to_jsonb(pg_range) ->> 'rngmultitypid')::oid = ?", typeOid);
+                if (range != null) {
+                    collect(Long.parseLong(range), found); // a multirange is created with its range
+                }
+            }
+            case 'r' -> {
+                String[] g = Sql.rows(c, "SELECT g.rngsubtype, format_type(g.rngsubtype, NULL),"
+                        + " CASE WHEN g.rngcollation <> 0 AND g.rngcollation <> st.typcollation"
+                        + "   THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END,"
+                        + " CASE WHEN NOT oc.opcdefault THEN quote_ident(on2.nspname) || '.' || quote_ident(oc.opcname) END,"
+                        + " CASE WHEN g.rngcanonical <> 0 THEN g.rngcanonical::regproc::text END,"
+                        + " CASE WHEN g.rngsubdiff <> 0 THEN g.rngsubdiff::regproc::text END,"
+                        + " (SELECT quote_ident(mn.nspname) || '.' || quote_ident(m.typname) FROM pg_type m"
+                        + "   JOIN pg_namespace mn ON mn.oid = m.typnamespace WHERE m.oid = (to_jsonb(g) ->> 'rngmultitypid')::oid)"
+                        + " FROM pg_range g JOIN pg_type st ON st.oid = g.rngsubtype JOIN pg_opclass oc ON oc.oid = g.rngsubopc"
+                        + " JOIN pg_namespace on2 ON on2.oid = oc.opcnamespace"
+                        + " LEFT JOIN pg_collation co ON co.oid = g.rngcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+                        + " WHERE g.rngtypid = ?", typeOid).get(0);
+                collect(Long.parseLong(g[0]), found);
+                List<String> options = new ArrayList<>();
+                options.add("SUBTYPE = " + g[1]);
+                if (g[3] != null) {
+                    options.add("SUBTYPE_OPCLASS = " + g[3]);
+                }
+                if (g[2] != null) {
+                    options.add("COLLATION = " + g[2]);
+                }
+                if (g[4] != null) {
+                    options.add("CANONICAL = " + g[4]);
+                }
+                if (g[5] != null) {
+                    options.add("SUBTYPE_DIFF = " + g[5]);
+                }
+                if (g[6] != null) {
+                    options.add("MULTIRANGE_TYPE_NAME = " + g[6]);
+                }
+                found.put(typeOid, new UserType(r[0], r[1], 'r', List.of(), null, false, null, List.of(), List.of(), options));
+            }
+            default -> {
+                // base types of extensions (created by CREATE EXTENSION) and pseudo-types: nothing to create here
+            }
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * Turns catalog definitions into DDL that recreates them on the target, in dependency order:
- * schemas, enum and domain types, tables (columns, defaults, identity, generated columns, primary key,
+ * schemas, enum, domain, composite and range types, tables (columns, defaults, identity, generated columns, primary key,
  * unique and check constraints), then indexes. Every statement can run again without harm.
  * Foreign keys, triggers, policies and grants are deliberately left out: they are the application's to
  * add once the data is in place (and on Citus they depend on the distribution).
@@ -41,6 +41,10 @@ public final class DdlGenerator {
         if (t.kind() == 'e') {
             create = "CREATE TYPE " + name + " AS ENUM ("
                     + t.enumLabels().stream().map(Sql::literal).collect(Collectors.joining(", ")) + ")";
+        } else if (t.kind() == 'c') {
+            create = "CREATE TYPE " + name + " AS (" + String.join(", ", t.attributes()) + ")";
+        } else if (t.kind() == 'r') {
+            create = "CREATE TYPE " + name + " AS RANGE (" + String.join(", ", t.rangeOptions()) + ")";
         } else {
             StringBuilder d = new StringBuilder("CREATE DOMAIN " + name + " AS " + t.baseType());
             if (t.defaultExpr() != null) {

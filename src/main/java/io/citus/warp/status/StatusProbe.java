@@ -199,13 +199,23 @@ public final class StatusProbe implements AutoCloseable {
                 || offset.path("last_snapshot_record").asBoolean(false);
     }
 
+    /** How long a probe waits for the source to flush up to its current insert position (see CommittedPosition). */
+    private static final java.time.Duration COMMITTED_POSITION_WAIT = java.time.Duration.ofSeconds(20);
+
     /** Proof that everything committed on the source before a position taken now is applied, or null (see AppliedProof). */
     private String proveCaughtUp(List<String> notes) throws SQLException {
         String lsn;
         io.citus.warp.cutover.AppliedProof.Pending pending;
         try (Connection s = source.connect()) {
-            lsn = Sql.one(s, "SELECT pg_current_wal_lsn()::text");
+            // After every acknowledged commit, asynchronous ones too, and flushed: what the slot can be decoded up to.
+            lsn = io.citus.warp.db.CommittedPosition.read(s, COMMITTED_POSITION_WAIT);
             pending = io.citus.warp.cutover.AppliedProof.check(s, names.slot(), names.publication(), lsn);
+        } catch (IllegalStateException e) {
+            notes.add("cannot prove caught up yet: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         } catch (SQLException e) {
             notes.add("cannot prove caught up (copying slot " + names.slot() + " needs the REPLICATION attribute and a free slot): "
                     + e.getMessage());

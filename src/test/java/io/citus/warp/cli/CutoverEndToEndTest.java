@@ -45,7 +45,8 @@ class CutoverEndToEndTest {
     /**
      * A connection pool's worth of sessions that stay open and keep writing: each transaction moves money between two
      * accounts and appends to a ledger whose id comes from a shared (not owned) sequence, another from a descending one.
-     * One session holds its transactions open for a while, so the fence finds a writer mid-transaction.
+     * One session holds its transactions open for a while, so the fence finds a writer mid-transaction; another runs with
+     * {@code session_replication_role = replica}.
      */
     static final class PoolLoad implements AutoCloseable {
         final AtomicBoolean stop = new AtomicBoolean();
@@ -61,6 +62,11 @@ class CutoverEndToEndTest {
         PoolLoad(Migration m, int size, int accounts) throws SQLException {
             for (int i = 0; i < size; i++) {
                 Connection c = m.source();
+                if (i == 1) {
+                    // As a subscription's apply worker or pglogical writes (or a role with this default): plain triggers
+                    // do not fire in such a session; the fence's must.
+                    Sql.exec(c, "SET session_replication_role = replica");
+                }
                 c.setAutoCommit(false);
                 sessions.add(c);
                 boolean slow = i == 0;

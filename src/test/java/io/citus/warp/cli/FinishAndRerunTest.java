@@ -118,12 +118,7 @@ class FinishAndRerunTest {
     private static WarpRun finishWhenCaughtUp(TestEnvironment env, Migration m, String... more) {
         List<String> extra = new ArrayList<>(List.of("--tables", "public.t", "--delete-topics"));
         extra.addAll(List.of(more));
-        WarpRun[] run = new WarpRun[1];
-        Eventually.await(WAIT, "finish not refused for lag", () -> {
-            run[0] = warp(args(env, m, "finish", extra.toArray(String[]::new)));
-            return !run[0].out().contains("refusing to finish: the sink is");
-        });
-        return run[0];
+        return WarpRun.finishWhenCaughtUp(WAIT, args(env, m, "finish", extra.toArray(String[]::new)));
     }
 
     private static void startAndCatchUp(TestEnvironment env, Migration m) {

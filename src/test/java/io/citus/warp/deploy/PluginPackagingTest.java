@@ -37,7 +37,7 @@ class PluginPackagingTest {
         try (Stream<Path> files = Files.list(plugin())) {
             own = files.filter(f -> f.getFileName().toString().startsWith("warp-")).toList();
         }
-        assertEquals(2, own.size(), "warp-sink-citus and warp-common: " + own);
+        assertEquals(3, own.size(), "warp-sink-citus, warp-common and warp-source-converter (its SourceText names): " + own);
         for (Path jar : own) {
             try (JarFile j = new JarFile(jar.toFile())) {
                 assertEquals(VERSION, j.getManifest().getMainAttributes().getValue("Implementation-Version"), jar.toString());

@@ -287,15 +287,28 @@ class StrimziResourcesTest {
                 }
             });
         }
+        // The source-text converter (converters=sourcetext) is loaded by Debezium from its own plugin directory.
+        List<String> debeziumArtifacts = new ArrayList<>();
+        spec.path("build").path("plugins").forEach(p -> {
+            if (p.path("name").asText().equals("debezium-connector-postgres")) {
+                p.path("artifacts").forEach(a -> debeziumArtifacts.add(a.path("type").asText() + " " + a.path("url").asText()));
+            }
+        });
+        assertTrue(debeziumArtifacts.stream().anyMatch(a -> a.startsWith("jar ") && a.contains("/warp-source-converter-")),
+                debeziumArtifacts.toString());
         JsonNode config = spec.path("config");
         assertEquals("file", config.path("config.providers").asText());
         assertEquals("org.apache.kafka.common.config.provider.FileConfigProvider", config.path("config.providers.file.class").asText());
-        // Connectors may override only the consumer settings the shipped sink config sets, and every one of them.
+        // Connectors may override only the client settings the shipped configs set, and every one of them.
         assertEquals("Allowlist", config.path("connector.client.config.override.policy").asText());
         Set<String> allowed = Set.of(config.path("connector.client.config.override.allowlist").asText().split(","));
-        for (String key : ConnectorTemplates.raw(ConnectorTemplates.SINK_CITUS).keySet()) {
-            if (key.startsWith("consumer.override.")) {
-                assertTrue(allowed.contains(key.substring("consumer.override.".length())), key + " not in the allowlist " + allowed);
+        for (String template : List.of(ConnectorTemplates.SINK_CITUS, ConnectorTemplates.SOURCE_POSTGRES)) {
+            for (String key : ConnectorTemplates.raw(template).keySet()) {
+                for (String prefix : List.of("consumer.override.", "producer.override.")) {
+                    if (key.startsWith(prefix)) {
+                        assertTrue(allowed.contains(key.substring(prefix.length())), key + " not in the allowlist " + allowed);
+                    }
+                }
             }
         }
     }

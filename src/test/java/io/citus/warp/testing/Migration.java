@@ -163,6 +163,10 @@ public final class Migration implements AutoCloseable {
         return env.connect();
     }
 
+    public String bootstrapServers() {
+        return env.bootstrapServers();
+    }
+
     /** Waits until the connector and all its tasks report RUNNING; fails fast with the trace of a FAILED task. */
     public JsonNode awaitRunning(String connector) {
         return Eventually.await(STARTUP, connector + " RUNNING with its tasks", () -> connect().status(connector), status -> {

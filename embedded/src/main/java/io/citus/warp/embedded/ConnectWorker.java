@@ -23,9 +23,12 @@ public final class ConnectWorker implements AutoCloseable {
         this.restUrl = connect.rest().advertisedUrl();
     }
 
-    /** The consumer settings the shipped sink config overrides (consumer.override.*). */
-    public static final String SINK_CONSUMER_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level,"
-            + "session.timeout.ms,heartbeat.interval.ms";
+    /**
+     * The client settings the shipped connector configs override: the sink's consumer (consumer.override.*) and the
+     * source's producer (producer.override.*, for large rows).
+     */
+    public static final String CLIENT_OVERRIDES = "max.poll.records,max.partition.fetch.bytes,fetch.max.bytes,isolation.level,"
+            + "session.timeout.ms,heartbeat.interval.ms,max.request.size,buffer.memory";
 
     /**
      * Where the file config provider may read unless the caller says otherwise: warp's ~/.warp (created if missing:
@@ -76,10 +79,10 @@ public final class ConnectWorker implements AutoCloseable {
         props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         props.put("rest.advertised.host.name", "127.0.0.1");
         props.put("plugin.path", pluginPath.toAbsolutePath().toString());
-        // REST has no authentication: loopback only. Connectors may override only the consumer settings the
-        // shipped sink config sets; Principal would reject them, All would allow any client setting.
+        // REST has no authentication: loopback only. Connectors may override only the client settings the shipped
+        // configs set; Principal would reject them, All would allow any client setting.
         props.put("connector.client.config.override.policy", "Allowlist");
-        props.put("connector.client.config.override.allowlist", SINK_CONSUMER_OVERRIDES);
+        props.put("connector.client.config.override.allowlist", CLIENT_OVERRIDES);
         props.put("config.providers", "file");
         props.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
         // The file provider reads only where secrets files live, not every file this user can read (through validate).

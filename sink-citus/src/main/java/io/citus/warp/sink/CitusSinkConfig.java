@@ -36,6 +36,7 @@ public final class CitusSinkConfig extends AbstractConfig {
     public static final String TABLE_MAPPING = SinkConfigKeys.TABLE_MAPPING;
     public static final String GROUP_MAX_CHANGES = "apply.group.max.changes";
     public static final String TRANSACTION_BUFFER_CHANGES = "apply.transaction.buffer.changes";
+    public static final String TRANSACTION_BUFFER_BYTES = "apply.transaction.buffer.bytes";
     public static final String PROGRESS_SCHEMA = SinkConfigKeys.PROGRESS_SCHEMA;
     public static final String PROGRESS_STREAM = SinkConfigKeys.PROGRESS_STREAM;
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
@@ -113,6 +114,12 @@ public final class CitusSinkConfig extends AbstractConfig {
                             + "END and commits with it, so memory stays bounded whatever the transaction's size (markers "
                             + "mode only; see docs/guarantees.md).",
                     APPLY_GROUP, 4, Width.SHORT, "Transaction buffer")
+            .define(TRANSACTION_BUFFER_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "About how many bytes of row values of one open source transaction are held in memory before they "
+                            + "are written as a part, as for apply.transaction.buffer.changes: with values of megabytes a few "
+                            + "hundred changes would otherwise fill the worker's heap. One change larger than this is written "
+                            + "alone.",
+                    APPLY_GROUP, 5, Width.SHORT, "Transaction buffer bytes")
             .define(PROGRESS_SCHEMA, Type.STRING, SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA, new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Target schema of the sink's progress tables (sink_progress, snapshot_progress).",
                     APPLY_GROUP, 2, Width.SHORT, "Progress schema")
@@ -233,6 +240,10 @@ public final class CitusSinkConfig extends AbstractConfig {
 
     public int transactionBufferChanges() {
         return getInt(TRANSACTION_BUFFER_CHANGES);
+    }
+
+    public long transactionBufferBytes() {
+        return getLong(TRANSACTION_BUFFER_BYTES);
     }
 
     public long retryTimeoutMs() {

@@ -104,7 +104,8 @@ public final class CitusSinkTask extends SinkTask {
             }
         });
         metrics.watchQueue(queue::size);
-        assembler = new TransactionAssembler(config.boundaries(), config.transactionBufferChanges());
+        assembler = new TransactionAssembler(config.boundaries(), config.transactionBufferChanges(),
+                config.transactionBufferBytes());
         BaseCopyHold hold = config.baseCopySlot().isEmpty() ? null : new BaseCopyHold(context, clock, stream, config.baseCopySlot());
         position = new StreamPosition(context, new MeteredPosition(target, metrics), hold, assembler, queue, stream);
         position.onApplied(metrics::applied);

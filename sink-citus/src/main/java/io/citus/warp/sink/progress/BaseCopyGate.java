@@ -3,6 +3,8 @@ package io.citus.warp.sink.progress;
 import io.citus.warp.common.BaseCopyTables;
 import io.citus.warp.common.BaseCopyTables.SlotCopy;
 import io.citus.warp.sink.event.Lsn;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,7 +47,24 @@ public final class BaseCopyGate {
         return slot;
     }
 
+    /**
+     * Reads the copy's state. On a session with autocommit off (the sink's), the read-only transaction this read began is
+     * ended again: the sink asks every few seconds for as long as the copy runs, and must not sit idle in a transaction
+     * holding locks on the progress tables and an old snapshot meanwhile. A transaction the caller had open stays open.
+     */
     public State read(Connection c) throws SQLException {
+        boolean endTransaction = !c.getAutoCommit()
+                && c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
+        try {
+            return readState(c);
+        } finally {
+            if (endTransaction) {
+                c.rollback(); // nothing was written: rollback ends it as well as commit, and cannot fail on a conflict
+            }
+        }
+    }
+
+    private State readState(Connection c) throws SQLException {
         Optional<SlotCopy> copy = BaseCopyTables.read(c, schema, slot);
         if (copy.isEmpty()) {
             return new State(false, -1, "no base copy recorded for slot " + slot + " on the target yet");

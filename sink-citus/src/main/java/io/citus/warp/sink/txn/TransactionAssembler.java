@@ -1,6 +1,7 @@
 package io.citus.warp.sink.txn;
 
 import io.citus.warp.sink.event.ChangeEvent;
+import io.citus.warp.sink.event.EventSize;
 import io.citus.warp.sink.event.KafkaPosition;
 import io.citus.warp.sink.event.LogicalMessage;
 import io.citus.warp.sink.event.Lsn;
@@ -24,7 +25,8 @@ import java.util.List;
  * where the re-send starts ({@link ResendCuts}). Whole transactions sent again (the source restarted from
  * an older position) are recognised later by their commit LSN ({@code ApplyQueue}).
  *
- * <p>Memory is bounded: once an open transaction holds {@code maxBufferedChanges} changes they are handed
+ * <p>Memory is bounded: once an open transaction holds {@code maxBufferedChanges} changes, or changes of about
+ * {@code maxBufferedBytes} ({@link EventSize}: a few changes can hold tens of megabytes each), they are handed
  * on as a {@link TransactionPart} (written into a target transaction that stays open until END). If a
  * re-send then reaches back into changes already handed on, a {@link Rewind} asks for the transaction to be
  * read again from its first BEGIN, with the cut applied this time.
@@ -34,17 +36,22 @@ public final class TransactionAssembler {
 
     private final TransactionBoundaries boundaries;
     private final int maxBufferedChanges;
+    private final long maxBufferedBytes;
     private final ResendCuts resends = new ResendCuts();
     private Open open;
 
     public TransactionAssembler(TransactionBoundaries boundaries) {
-        this(boundaries, Integer.MAX_VALUE);
+        this(boundaries, Integer.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    /** @param maxBufferedChanges changes of one open transaction held before they are handed on (markers mode) */
-    public TransactionAssembler(TransactionBoundaries boundaries, int maxBufferedChanges) {
+    /**
+     * @param maxBufferedChanges changes of one open transaction held before they are handed on (markers mode)
+     * @param maxBufferedBytes   about this many bytes of changes ({@link EventSize}) held before they are handed on
+     */
+    public TransactionAssembler(TransactionBoundaries boundaries, int maxBufferedChanges, long maxBufferedBytes) {
         this.boundaries = boundaries;
         this.maxBufferedChanges = maxBufferedChanges;
+        this.maxBufferedBytes = maxBufferedBytes;
     }
 
     private static final class Open {
@@ -52,6 +59,8 @@ public final class TransactionAssembler {
         final KafkaPosition begin;
         /** Changes not handed on yet, in source order. */
         final List<ChangeEvent> events = new ArrayList<>();
+        /** {@link EventSize} of {@link #events}. */
+        long bytes;
         /** Changes received since the last BEGIN: what END's event_count counts. */
         long sinceBegin;
         /** Changes handed on as parts. */
@@ -246,7 +255,7 @@ public final class TransactionAssembler {
             return; // an earlier copy's change, superseded by a later re-send
         }
         append(event);
-        if (open.events.size() >= maxBufferedChanges) {
+        if (open.events.size() >= maxBufferedChanges || open.bytes >= maxBufferedBytes) {
             handOn(done);
         }
     }
@@ -294,6 +303,7 @@ public final class TransactionAssembler {
         List<ChangeEvent> events = open.events;
         if (from < events.size()) {
             events.subList(from, events.size()).clear();
+            open.bytes = events.stream().mapToLong(EventSize::of).sum();
             open.lastLsn = events.isEmpty() ? open.lastStreamedLsn : events.get(events.size() - 1).source().lsn();
             int run = 0;
             for (int i = events.size() - 1; i >= 0 && events.get(i).source().lsn() == open.lastLsn; i--) {
@@ -305,6 +315,7 @@ public final class TransactionAssembler {
 
     private void append(ChangeEvent event) {
         open.events.add(event);
+        open.bytes += EventSize.of(event);
         open.lastLsnRun = event.source().lsn() == open.lastLsn ? open.lastLsnRun + 1 : 1;
         open.lastLsn = Math.max(open.lastLsn, event.source().lsn());
         if (open.commitTsMs < 0) {
@@ -315,6 +326,7 @@ public final class TransactionAssembler {
     private void handOn(List<WorkUnit> done) {
         List<ChangeEvent> part = List.copyOf(open.events);
         open.events.clear();
+        open.bytes = 0;
         open.streamed += part.size();
         open.lastStreamedLsn = Math.max(open.lastStreamedLsn, part.get(part.size() - 1).source().lsn());
         done.add(new TransactionPart(open.txId, open.begin, part, part.get(part.size() - 1).kafka()));

@@ -24,6 +24,8 @@ import io.citus.warp.sink.value.type.ValueType;
 import io.citus.warp.sink.value.type.VariableScaleDecimalType;
 import io.citus.warp.sink.value.type.ZonedTimeType;
 import io.citus.warp.sink.value.type.ZonedTimestampType;
+import io.citus.warp.sink.value.type.SourceTextType;
+import io.citus.warp.source.SourceText;
 import org.apache.kafka.connect.data.Schema;
 
 import java.nio.ByteBuffer;
@@ -42,7 +44,7 @@ import java.util.Map;
  */
 public final class PgText implements TypeLookup {
     /** Debezium's default {@code unavailable.value.placeholder} for unchanged TOASTed values. */
-    public static final String DEFAULT_UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value";
+    public static final String DEFAULT_UNAVAILABLE_PLACEHOLDER = SourceText.DEFAULT_UNAVAILABLE_PLACEHOLDER;
 
     private final String placeholder;
     private final byte[] placeholderBytes;
@@ -60,6 +62,8 @@ public final class PgText implements TypeLookup {
         register(new DateType(), TimeType.MILLIS, TimeType.MICROS, TimeType.NANOS, TimestampType.MILLIS, TimestampType.MICROS,
                 TimestampType.NANOS, new ZonedTimestampType(), new ZonedTimeType(timetzAsUtc), new DurationType(),
                 new VariableScaleDecimalType(), new BitsType(), new PointType());
+        // Warp's source-text converter: the source's own text, as it is.
+        register(new SourceTextType());
     }
 
     private void register(ValueType... registered) {

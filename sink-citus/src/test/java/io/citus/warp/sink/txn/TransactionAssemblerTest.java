@@ -159,7 +159,7 @@ class TransactionAssemblerTest {
 
     @Test
     void aNewSnapshotAfterASourceCrashDiscardsTheUnfinishedTransaction() {
-        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2);
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2, Long.MAX_VALUE);
         assembler.accept(begin(741));
         assembler.accept(insert(741, ORDERS, 100, 1));
         List<WorkUnit> out = new ArrayList<>(assembler.accept(insert(741, ORDERS, 110, 2))); // handed on as a part
@@ -172,7 +172,7 @@ class TransactionAssemblerTest {
 
     @Test
     void aLargeTransactionIsHandedOnInPartsAndEndsWithItsCommit() {
-        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 4);
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 4, Long.MAX_VALUE);
         List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(722)));
         for (int id = 1; id <= 10; id++) {
             out.addAll(assembler.accept(insert(722, ORDERS, 100 + id, id)));
@@ -191,9 +191,51 @@ class TransactionAssemblerTest {
     }
 
     @Test
+    void aTransactionOfLargeValuesIsHandedOnByBytesBeforeItsChangeCountIsReached() {
+        // 3 MB per change, a 10 MB buffer: parts of four changes (the fourth reaches the limit), then the rest at END.
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 20_000, 10_000_000);
+        List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(740)));
+        for (int id = 1; id <= 9; id++) {
+            out.addAll(assembler.accept(insertWithBody(740, 100 + id, id, 3_000_000)));
+        }
+        out.addAll(assembler.accept(end(740, 9, 500)));
+        assertEquals(3, out.size());
+        assertEquals(ids(1, 4), ids(assertInstanceOf(TransactionPart.class, out.get(0)).events()));
+        assertEquals(ids(5, 8), ids(assertInstanceOf(TransactionPart.class, out.get(1)).events()));
+        StreamedCommit end = assertInstanceOf(StreamedCommit.class, out.get(2));
+        assertEquals(ids(9, 9), ids(end.events()));
+        assertEquals(9, end.changes());
+    }
+
+    @Test
+    void oneChangeLargerThanTheByteBufferIsHandedOnAlone() {
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 20_000, 1_000_000);
+        List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(741)));
+        out.addAll(assembler.accept(insert(741, ORDERS, 101, 1)));
+        out.addAll(assembler.accept(insertWithBody(741, 102, 2, 60_000_000)));
+        out.addAll(assembler.accept(insert(741, ORDERS, 103, 3)));
+        out.addAll(assembler.accept(end(741, 3, 500)));
+        assertEquals(ids(1, 2), ids(assertInstanceOf(TransactionPart.class, out.get(0)).events()));
+        assertEquals(ids(3, 3), ids(assertInstanceOf(StreamedCommit.class, out.get(1)).events()));
+    }
+
+    @Test
+    void smallChangesAreCountedNotWeighed() {
+        // 10,000 narrow changes stay far below 64 MB: one SourceTransaction, as before.
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 20_000, 64L << 20);
+        List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(742)));
+        for (int id = 1; id <= 10_000; id++) {
+            out.addAll(assembler.accept(insert(742, ORDERS, 100 + id, id)));
+        }
+        out.addAll(assembler.accept(end(742, 10_000, 20_000)));
+        assertEquals(1, out.size());
+        assertEquals(10_000, assertInstanceOf(SourceTransaction.class, out.get(0)).events().size());
+    }
+
+    @Test
     void aResendIntoPartsAlreadyHandedOnRewindsAndTheSecondReadingCutsTheFirstCopy() {
         List<Long> lsn = List.of(100L, 110L, 200L, 200L, 200L, 200L, 300L, 310L);
-        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 3);
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 3, Long.MAX_VALUE);
         // The stream as Kafka holds it: copy 1 (changes 1..5), BEGIN again, re-send of changes 4..8, END.
         List<StreamElementAt> topic = new ArrayList<>();
         topic.add(at(begin(723)));
@@ -241,7 +283,7 @@ class TransactionAssemblerTest {
 
     @Test
     void aResendAfterPartsButBeyondThemIsCutInMemory() {
-        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2);
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2, Long.MAX_VALUE);
         List<WorkUnit> out = new ArrayList<>(assembler.accept(begin(724)));
         for (int i = 1; i <= 5; i++) {
             out.addAll(assembler.accept(insert(724, ORDERS, 100 + 10 * i, i)));
@@ -265,7 +307,7 @@ class TransactionAssemblerTest {
 
     @Test
     void aStreamedTransactionAbandonedForAnEarlierOneIsRolledBack() {
-        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2);
+        TransactionAssembler assembler = new TransactionAssembler(TransactionBoundaries.MARKERS, 2, Long.MAX_VALUE);
         assembler.accept(begin(725));
         assembler.accept(insert(725, ORDERS, 100, 1));
         assembler.accept(insert(725, ORDERS, 101, 2));
@@ -316,6 +358,15 @@ class TransactionAssemblerTest {
     private ChangeEvent insert(long txId, TableName table, long lsn, long id) {
         Struct after = new Struct(ROW).put("id", id);
         return new ChangeEvent(next(), Op.CREATE, table, List.of("id"), ROW, null, after,
+                new SourcePosition(lsn, 10, txId, 1000), null, txId, 0);
+    }
+
+    private static final Schema DOC = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("body", Schema.STRING_SCHEMA).build();
+
+    /** An insert into a table with a text body of {@code chars} characters. */
+    private ChangeEvent insertWithBody(long txId, long lsn, long id, int chars) {
+        Struct after = new Struct(DOC).put("id", id).put("body", "x".repeat(chars));
+        return new ChangeEvent(next(), Op.CREATE, ORDERS, List.of("id"), DOC, null, after,
                 new SourcePosition(lsn, 10, txId, 1000), null, txId, 0);
     }
 
