@@ -26,6 +26,8 @@ final class CopyStream implements AutoCloseable {
     private final PreparedStatement markCopied;
     private final String slot;
     private final String format;
+    /** Tables whose first range this stream has copied (and checked). */
+    private final java.util.Set<io.citus.warp.common.TableName> checked = new java.util.HashSet<>();
 
     CopyStream(PgEndpoint sourceEndpoint, PgEndpoint targetEndpoint, String snapshotName, BaseCopyProgress progress, String slot,
                boolean binary) throws SQLException {
@@ -83,6 +85,9 @@ final class CopyStream implements AutoCloseable {
                 }
                 rows = sink.endCopy();
             }
+            if (checked.add(r.source())) {
+                requireNotRewritten(r);
+            }
             BaseCopyProgress.copied(markCopied, slot, r, rows);
             target.commit();
             return rows;
@@ -94,6 +99,25 @@ final class CopyStream implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * A table rewritten after the snapshot was taken (ALTER TABLE ... with a volatile default or a converting type change,
+     * TRUNCATE, VACUUM FULL, CLUSTER) and before this stream's first COPY of it locked it: such rewrites are not MVCC-safe,
+     * so a snapshot older than the rewrite may see the table empty, and the copy would silently lack its rows. Checked
+     * once the COPY holds the table's lock (until the copy ends), by comparing the file the snapshot's catalog names with
+     * the table's current one: they differ only after a rewrite. The copy then fails; warp start starts it over.
+     */
+    private void requireNotRewritten(CopyRange r) throws SQLException {
+        String rewritten = Sql.one(source, "SELECT string_agg(n.nspname || '.' || c.relname, ', ') FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.oid = ?::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree(?::regclass))) AND c.relkind IN ('r', 'm')"
+                + " AND c.relfilenode IS DISTINCT FROM pg_relation_filenode(c.oid)", r.source().quoted(), r.source().quoted());
+        if (rewritten != null) {
+            throw new IllegalStateException("source table " + rewritten + " was rewritten (ALTER TABLE with a default computed per "
+                    + "row or a converting type change, TRUNCATE, VACUUM FULL or CLUSTER) after the base copy's snapshot and before "
+                    + "its copy began; a rewrite is not MVCC-safe, so rows read under the snapshot could be missing. Run warp start "
+                    + "again: it starts the copy over under a new snapshot");
         }
     }
 

@@ -37,7 +37,8 @@ final class ExportedSnapshotSlot implements AutoCloseable {
      * Creates or re-targets the publication ({@code FOR TABLE} the migrated tables, {@code ONLY} the regular ones,
      * {@code publish_via_partition_root},
      * as Debezium's {@code publication.autocreate.mode=filtered} with {@code publish.via.partition.root=true} would),
-     * which must exist before the slot so that the slot's first change already sees it.
+     * which must exist before the slot so that the slot's first change already sees it. The schema-change capture's table
+     * is published with them when it is installed.
      */
     static void ensurePublication(Connection source, String publication, List<TableName> tables) throws SQLException {
         // ONLY a regular table: without it a parent of table inheritance publishes its children too, migrated or not.
@@ -45,6 +46,10 @@ final class ExportedSnapshotSlot implements AutoCloseable {
         for (TableName t : tables) {
             entries.add(("r".equals(Sql.one(source, "SELECT relkind FROM pg_class WHERE oid = ?::regclass", t.quoted())) ? "ONLY " : "")
                     + t.quoted());
+        }
+        if (io.citus.warp.schema.SchemaChangeTracking.installed(source)) {
+            // Its rows carry the schema changes of the migrated tables, inside the transactions that made them.
+            entries.add("ONLY " + io.citus.warp.common.SchemaChangeCapture.CAPTURE_TABLE.quoted());
         }
         String list = String.join(", ", entries);
         boolean viaRoot = Integer.parseInt(Sql.one(source, "SHOW server_version_num")) >= 130000;

@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
                 "Source: wal_level=logical, a free replication slot and WAL sender, REPLICATION and SELECT rights, a primary key",
                 "on every table (offenders listed), replica identity, enum types Debezium cannot start with, columns carried as",
                 "the source's text, each table's largest row against the largest change event, slot/publication name conflicts,",
-                "WAL retention during the snapshot.",
+                "WAL retention during the snapshot, whether schema changes can be captured (event triggers), and, during a",
+                "migration, tables created since its start.",
                 "Target: reachable, each table present with the same columns and compatible types (per-column diff); on Citus,",
                 "each table distributed or reference, primary keys containing the distribution column, replica identity advice.",
                 "Connect: reachable, both plugins installed.",
@@ -73,6 +74,8 @@ public final class CheckCommand implements Callable<Integer> {
         preflight.checkTarget(schemaWillBeCreated);
         preflight.checkSchemaFeatures(debeziumSnapshot);
         preflight.checkConnect(connect, embedded);
-        return preflight.findings();
+        List<Finding> findings = new java.util.ArrayList<>(preflight.findings());
+        Tables.createdAfterStart(settings, source).ifPresent(line -> findings.add(Finding.warn("source", "new tables", line)));
+        return findings;
     }
 }

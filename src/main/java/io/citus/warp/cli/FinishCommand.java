@@ -25,10 +25,10 @@ import java.util.concurrent.Callable;
         description = {"Ends the migration and removes everything a new run under the same --name could trip over: both",
                 "connectors with Debezium's source offsets (Connect's offsets API) and the sink's consumer group, the sink's",
                 "progress rows on the target, the replication slot (so the source stops retaining WAL) and the publication on",
-                "the source, and with --delete-topics the change topic. Refuses (exit 1) while the sink is behind, while the fence of",
-                "an interrupted cutover is on the source, and while a walsender outside the given Connect cluster streams from the",
-                "slot, unless --force; while other connectors use the slot, unless --delete-connectors; and while another run of",
-                "the migration is in progress."})
+                "the source, the schema-change capture once no migration uses it, and with --delete-topics the change topic.",
+                "Refuses (exit 1) while the sink is behind, while the fence of an interrupted cutover is on the source, and while a",
+                "walsender outside the given Connect cluster streams from the slot, unless --force; while other connectors use the",
+                "slot, unless --delete-connectors; and while another run of the migration is in progress."})
 public final class FinishCommand implements Callable<Integer> {
     @Mixin
     MigrationSettings settings;

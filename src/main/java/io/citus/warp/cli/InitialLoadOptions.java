@@ -6,6 +6,9 @@ import io.citus.warp.basecopy.TableCopy;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableMapping;
 import io.citus.warp.common.TableName;
+import io.citus.warp.schema.CatalogReader;
+import io.citus.warp.schema.SchemaChangeTracking;
+import io.citus.warp.schema.TablesAtStart;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -110,9 +113,13 @@ public final class InitialLoadOptions {
         return merged;
     }
 
-    /** The user's sink overrides, on top of the settings the chosen initial load needs: the base copy's slot to wait for. */
+    /**
+     * The user's sink overrides, on top of the settings the chosen initial load needs: the slot whose captured schema
+     * changes the sink follows, and the base copy's slot to wait for.
+     */
     Map<String, String> sinkOverrides(MigrationSettings settings, Map<String, String> user) {
         Map<String, String> merged = new LinkedHashMap<>();
+        merged.put(io.citus.warp.common.SinkConfigKeys.SCHEMA_CHANGES_SLOT, settings.names().slot());
         if (baseCopy()) {
             merged.put(io.citus.warp.common.SinkConfigKeys.BASE_COPY_SLOT, settings.names().slot());
         }
@@ -128,6 +135,15 @@ public final class InitialLoadOptions {
      */
     void load(MigrationSettings settings, PgEndpoint source, PgEndpoint target, List<TableName> tables,
               Map<String, String> sinkOverrides, BaseCopy.Streaming streaming, PrintWriter out) throws Exception {
+        // Before the slot exists: every schema change after its consistent point is then in the stream.
+        try (java.sql.Connection c = source.connect(); java.sql.Connection t = target.connect()) {
+            SchemaChangeTracking.Outcome capture = SchemaChangeTracking.install(c, settings.names().slot(), tables);
+            out.println((capture.capturing() ? "" : "WARN  ") + capture.detail());
+            out.flush();
+            // Which tables the source has now: those created later are named by status, check and verify.
+            TablesAtStart.record(t, settings.progressSchema(), settings.names().stream(),
+                    new CatalogReader(c).userTables(settings.progressSchema()), tables);
+        }
         if (!baseCopy()) {
             streaming.start();
             return;

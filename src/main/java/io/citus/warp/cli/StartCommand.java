@@ -27,7 +27,9 @@ import java.util.concurrent.Callable;
                 "shipped configs in connectors/ and these options. Validates both first (PUT /connector-plugins/{class}/config/validate)",
                 "and prints every error; deploys nothing if there is one (exit 1). Idempotent: running it again updates the configs.",
                 "By default it first runs Warp's base copy (see --initial-load): the existing rows are copied with parallel COPY",
-                "under the new slot's exported snapshot, then Debezium streams from that slot.",
+                "under the new slot's exported snapshot, then Debezium streams from that slot. Before the slot exists it installs",
+                "the capture of schema changes on the source (event triggers; needs a superuser, else a warning): see",
+                "docs/schema-changes.md.",
                 "Needs --connect-url: an embedded Connect worker lives only inside `warp migrate` or `warp demo`."})
 public final class StartCommand implements Callable<Integer> {
     @Mixin

@@ -45,6 +45,7 @@ public final class VerifyCommand implements Callable<Integer> {
             Output.json(spec.commandLine().getOut(), result);
         } else {
             Verification.print(spec.commandLine().getOut(), result);
+            Tables.createdAfterStart(settings, source).ifPresent(line -> spec.commandLine().getOut().println(line));
         }
         return result.equal() ? Warp.OK : Warp.FINDINGS;
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * Removes what a migration left behind, so that a new run under the same name starts clean: the
  * connectors with Debezium's source offsets (a new source connector of the same name would resume
  * from them and skip its snapshot) and the sink's consumer group, the sink's progress rows on the
- * target, the slot and the publication on the source, and optionally the topic. It refuses to drop the
+ * target, the slot, the publication and the schema-change capture on the source, and optionally the topic. It refuses to drop the
  * slot while another connector uses it, unless told to delete those connectors too.
  */
 public final class Teardown {
@@ -237,6 +237,7 @@ public final class Teardown {
                 Sql.exec(c, "DROP PUBLICATION " + Sql.ident(names.publication()));
                 done.add("dropped publication " + names.publication());
             }
+            done.addAll(io.citus.warp.schema.SchemaChangeTracking.remove(c, names.slot()));
         }
     }
 }

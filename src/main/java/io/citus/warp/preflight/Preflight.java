@@ -8,6 +8,7 @@ import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.common.TableName;
 import io.citus.warp.runtime.ConnectRuntime;
 import io.citus.warp.schema.CatalogReader;
+import io.citus.warp.schema.SchemaChangeTracking;
 import io.citus.warp.schema.TableDefinition;
 
 import java.sql.Connection;
@@ -65,6 +66,7 @@ public final class Preflight {
             checkSlotAndPublication(c);
             checkPublicationOwnership(c);
             checkWalRetention(c);
+            checkSchemaChangeCapture(c);
         } catch (SQLException e) {
             add(Finding.blocker("source", "reachable", source.describe() + ": " + e.getMessage()));
         }
@@ -235,6 +237,17 @@ public final class Preflight {
         } else {
             add(Finding.ok("source", "WAL retention", detail));
         }
+    }
+
+    /**
+     * Schema changes during the migration: captured when warp start can install the event triggers (a superuser on most
+     * services); otherwise a schema change stops the sink, or goes unseen when no row shows it.
+     */
+    private void checkSchemaChangeCapture(Connection c) throws SQLException {
+        String cannot = SchemaChangeTracking.cannotInstall(c);
+        add(cannot == null ? Finding.ok("source", "schema changes", "warp start can capture them (event triggers): ADD/DROP COLUMN "
+                + "and widenings flow through, other changes stop the sink with the fix (docs/schema-changes.md)")
+                : Finding.warn("source", "schema changes", SchemaChangeTracking.notCapturing(cannot)));
     }
 
     static String human(long bytes) {

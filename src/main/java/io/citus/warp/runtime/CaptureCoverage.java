@@ -1,5 +1,6 @@
 package io.citus.warp.runtime;
 
+import io.citus.warp.common.SchemaChangeCapture;
 import io.citus.warp.common.TableName;
 import io.citus.warp.db.Sql;
 import io.citus.warp.schema.CatalogReader;
@@ -65,6 +66,7 @@ public record CaptureCoverage(List<TableName> unfiltered, List<TableName> unpubl
             }
             migrated.stream().filter(t -> !published.contains(t)).forEach(unpublished::add);
             Set<TableName> planned = new HashSet<>(migrated);
+            planned.add(SchemaChangeCapture.CAPTURE_TABLE); // published and captured on purpose: it carries the schema changes
             published.stream().filter(t -> !planned.contains(t) && filter.captures(t)).sorted().forEach(also::add);
         }
         return new CaptureCoverage(unfiltered, unpublished, also, exists);

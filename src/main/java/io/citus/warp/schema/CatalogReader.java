@@ -1,6 +1,7 @@
 package io.citus.warp.schema;
 
 import io.citus.warp.db.Sql;
+import io.citus.warp.common.SchemaChangeCapture;
 import io.citus.warp.common.TableName;
 import io.citus.warp.schema.TableDefinition.Column;
 import io.citus.warp.schema.TableDefinition.Constraint;
@@ -27,7 +28,8 @@ public final class CatalogReader {
 
     /**
      * Every ordinary or partitioned table outside system schemas (partitions excluded: their root is migrated), except
-     * warp's own progress tables in {@code progressSchema} (a source that was the target of an earlier migration). Other
+     * warp's own progress tables in {@code progressSchema} (a source that was the target of an earlier migration) and its
+     * schema-change capture ({@link SchemaChangeCapture#CAPTURE_TABLE}). Other
      * tables of a source schema that has the progress schema's name are the user's, and are listed.
      */
     public List<TableName> userTables(String progressSchema) throws SQLException {
@@ -36,17 +38,18 @@ public final class CatalogReader {
                 + " WHERE c.relkind IN ('r','p') AND NOT c.relispartition"
                 + " AND n.nspname NOT IN ('pg_catalog','information_schema','columnar','citus','cdc') AND n.nspname NOT LIKE 'pg\\_%'"
                 + " AND NOT (n.nspname = ? AND c.relname = ANY (?::text[]))"
+                + " AND (n.nspname, c.relname) <> (?, ?)" // warp's own schema-change capture on a source
                 + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
-                + " ORDER BY 1, 2", progressSchema, WARP_TABLES)) {
+                + " ORDER BY 1, 2", progressSchema, WARP_TABLES, SchemaChangeCapture.SCHEMA, SchemaChangeCapture.TABLE)) {
             out.add(new TableName(r[0], r[1]));
         }
         return out;
     }
 
     /** Warp's own tables in the progress schema: the sink's progress and the base copy's record. */
-    private static final String WARP_TABLES = "{" + String.join(",", io.citus.warp.common.ProgressTables.SINK_PROGRESS,
-            io.citus.warp.common.ProgressTables.SNAPSHOT_PROGRESS, io.citus.warp.common.BaseCopyTables.STATE,
-            io.citus.warp.common.BaseCopyTables.RANGES) + "}";
+    private static final String WARP_TABLES = "{" + String.join(",", java.util.stream.Stream.concat(
+            io.citus.warp.common.ProgressTables.ALL.stream(), java.util.stream.Stream.of(io.citus.warp.common.BaseCopyTables.STATE,
+                    io.citus.warp.common.BaseCopyTables.RANGES)).toList()) + "}";
 
     public boolean exists(TableName t) throws SQLException {
         return oid(t).isPresent();

@@ -74,6 +74,7 @@ public final class StatusProbe implements AutoCloseable {
         List<TableSnapshot> snapshot = new ArrayList<>();
         List<TableSnapshot> baseCopy = new ArrayList<>();
         ProgressLocation at = location();
+        java.util.Optional<io.citus.warp.schema.TablesAtStart.Recorded> recorded;
         if (at.fromDeployedSink() && !at.stream().equals(names.stream())) {
             notes.add("the sink records its progress as stream " + at.stream() + " (its progress.stream or connector name)");
         }
@@ -81,6 +82,8 @@ public final class StatusProbe implements AutoCloseable {
             for (BaseCopyProgress.TableProgress p : new BaseCopyProgress(progressSchema).read(t, names.slot())) {
                 baseCopy.add(new TableSnapshot(p.table(), p.rowsCopied(), p.estimatedRows(), p.completed()));
             }
+            schemaChanges(t, at, notes);
+            recorded = io.citus.warp.schema.TablesAtStart.read(t, progressSchema, names.stream());
             if (hasProgressTables(t, at)) {
                 sink = sinkProgress(t, at);
                 for (String[] r : Sql.rows(t, ProgressTables.snapshotQuery(at.schema()), at.stream())) {
@@ -99,6 +102,12 @@ public final class StatusProbe implements AutoCloseable {
                 withEstimates.add(new TableSnapshot(ts.table(), ts.rowsApplied(), est == null ? -1 : Long.parseLong(est), ts.completed()));
             }
             snapshot = withEstimates;
+            if (recorded.isPresent()) {
+                List<TableName> created = io.citus.warp.schema.TablesAtStart.createdSince(s, recorded.get(), progressSchema);
+                if (!created.isEmpty()) {
+                    notes.add(io.citus.warp.schema.TablesAtStart.describe(created));
+                }
+            }
             snapshot.addAll(baseCopy);
             slot = slot(s);
             if (baseCopy.stream().anyMatch(ts -> !ts.completed())) {
@@ -265,6 +274,26 @@ public final class StatusProbe implements AutoCloseable {
     /** Where the sink writes each source table: the deployed sink's schema.mapping / table.mapping (identity without Connect). */
     public io.citus.warp.common.TableMapping mapping() {
         return location().mapping();
+    }
+
+    /**
+     * The schema changes the sink stopped at (still to fix: the task is FAILED) and the last ones it applied, from the
+     * progress schema's schema_changes table.
+     */
+    private static void schemaChanges(Connection t, ProgressLocation at, List<String> notes) throws SQLException {
+        if (!"t".equals(Sql.one(t, "SELECT to_regclass(?) IS NOT NULL", ProgressTables.qualified(at.schema(), ProgressTables.SCHEMA_CHANGES)))) {
+            return;
+        }
+        int applied = 0;
+        for (String[] r : Sql.rows(t, ProgressTables.schemaChangesQuery(at.schema()), at.stream())) {
+            if (ProgressTables.STOPPED.equals(r[5])) {
+                notes.add("schema change STOPPED the sink at source LSN " + r[0] + ": " + r[1] + " (" + r[2] + "): " + r[3]
+                        + (r[4] == null ? "" : ". Run on the target: " + r[4]) + "; then restart the sink task (its trace says why)");
+            } else if (applied++ < 5) {
+                notes.add("schema change applied at source LSN " + r[0] + ": " + r[1] + ": " + r[3]
+                        + (r[4] == null ? " (the target already had it)" : ""));
+            }
+        }
     }
 
     /** Where the sink records its progress: the deployed sink's config when Connect is known, else warp's defaults. */

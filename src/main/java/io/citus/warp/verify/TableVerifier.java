@@ -58,6 +58,11 @@ public final class TableVerifier {
         if (!new CatalogReader(target).exists(targetTable)) {
             return new TableResult(shown, -1, -1, 0, List.of(), "missing on the target");
         }
+        String columns = columnSetDifference(def, new CatalogReader(target).table(table));
+        if (columns != null) {
+            // A schema change the target did not follow: rows cannot be equal (the checksum reads the source's columns).
+            return new TableResult(table.toString(), -1, -1, 0, List.of(), columns);
+        }
         List<String> pk = def.primaryKeyColumns();
         if (pk.isEmpty()) {
             return new TableResult(shown, -1, -1, 0, List.of(), "no primary key: cannot be chunked");
@@ -110,6 +115,22 @@ public final class TableVerifier {
     private static String from(Connection c, TableName table) throws SQLException {
         return ("r".equals(Sql.one(c, "SELECT relkind FROM pg_class WHERE oid = ?::regclass", table.quoted())) ? "ONLY " : "")
                 + table.quoted();
+    }
+
+    /** The columns only one side has, or null when both have the same columns. */
+    static String columnSetDifference(TableDefinition source, TableDefinition target) {
+        java.util.Set<String> onlySource = new java.util.TreeSet<>(source.columns().stream().map(TableDefinition.Column::name).toList());
+        java.util.Set<String> onlyTarget = new java.util.TreeSet<>(target.columns().stream().map(TableDefinition.Column::name).toList());
+        java.util.Set<String> common = new java.util.TreeSet<>(onlySource);
+        common.retainAll(onlyTarget);
+        onlySource.removeAll(common);
+        onlyTarget.removeAll(common);
+        if (onlySource.isEmpty() && onlyTarget.isEmpty()) {
+            return null;
+        }
+        return "columns differ (a schema change the target did not follow):"
+                + (onlySource.isEmpty() ? "" : " only on the source " + onlySource)
+                + (onlyTarget.isEmpty() ? "" : " only on the target " + onlyTarget);
     }
 
     private static Object[] chunk(Connection c, String sql, KeyRange range) throws SQLException {

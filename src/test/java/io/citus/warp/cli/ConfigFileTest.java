@@ -30,7 +30,7 @@ class ConfigFileTest {
         String json = out.toString();
         assertTrue(json.contains("\"warp-fromflag-source\""), json);
         assertTrue(json.contains("\"database.hostname\" : \"src\""), json);
-        assertTrue(json.contains("\"table.include.list\" : \"(?-i)public\\\\.a,(?-i)public\\\\.b\""), json);
+        assertTrue(json.contains("\"table.include.list\" : \"(?-i)public\\\\.a,(?-i)public\\\\.b,warp\\\\.ddl_capture\""), json);
         assertTrue(json.contains("\"slot.name\" : \"warp_fromflag\""), json);
         assertTrue(json.contains("\"topics\" : \"warp-fromflag.changes\""), json);
         assertTrue(json.contains("${file:/s.properties:target.password}"), json);

@@ -325,6 +325,7 @@ class StrimziResourcesTest {
         PgEndpoint target = PgEndpoint.parseUrl("jdbc:postgresql://citus-coordinator.example.svc:5432/shop?user=warp&sslmode=verify-full"
                 + "&sslrootcert=/mnt/warp-secrets/root.crt");
         Map<String, String> sink = new LinkedHashMap<>();
+        sink.put(SinkConfigKeys.SCHEMA_CHANGES_SLOT, "warp_shop");
         sink.put(SinkConfigKeys.BASE_COPY_SLOT, "warp_shop");
         sink.put(SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS, "my-cluster-kafka-bootstrap:9093");
         sink.put("kafka.admin.security.protocol", "SSL");

@@ -15,7 +15,15 @@ public final class ProgressTables {
 
     public static final String SINK_PROGRESS = "sink_progress";
     public static final String SNAPSHOT_PROGRESS = "snapshot_progress";
-    public static final List<String> ALL = List.of(SINK_PROGRESS, SNAPSHOT_PROGRESS);
+    /** The schema changes captured on the source that the sink applied, or stopped at (one row per change). */
+    public static final String SCHEMA_CHANGES = "schema_changes";
+    /** The source's tables when warp start began the migration, migrated or not: which ones were created after it. */
+    public static final String SOURCE_TABLES = "source_tables";
+    public static final List<String> ALL = List.of(SINK_PROGRESS, SNAPSHOT_PROGRESS, SCHEMA_CHANGES, SOURCE_TABLES);
+    /** {@value #SCHEMA_CHANGES}.outcome of a change the sink made on the target. */
+    public static final String APPLIED = "applied";
+    /** {@value #SCHEMA_CHANGES}.outcome of a change the sink stopped at (the task failed, naming the fix). */
+    public static final String STOPPED = "stopped";
     /** {@code "schema"."table"} of one of the progress tables. */
     public static String qualified(String schema, String table) {
         return Identifiers.quote(schema) + "." + Identifiers.quote(table);
@@ -46,7 +54,25 @@ public final class ProgressTables {
                         + " started_at timestamptz NOT NULL,"
                         + " updated_at timestamptz NOT NULL,"
                         + " PRIMARY KEY (stream, table_name))",
-                "ALTER TABLE " + s + "." + SINK_PROGRESS + " ADD COLUMN IF NOT EXISTS kafka_topic_id text");
+                "ALTER TABLE " + s + "." + SINK_PROGRESS + " ADD COLUMN IF NOT EXISTS kafka_topic_id text",
+                "CREATE TABLE IF NOT EXISTS " + s + "." + SCHEMA_CHANGES + " ("
+                        + " stream text NOT NULL,"
+                        + " source_lsn pg_lsn NOT NULL,"
+                        + " source_txid bigint,"
+                        + " source_table text NOT NULL,"
+                        + " target_table text,"
+                        + " command text NOT NULL,"
+                        + " change text NOT NULL,"
+                        + " statements text,"
+                        + " outcome text NOT NULL,"
+                        + " recorded_at timestamptz NOT NULL,"
+                        + " PRIMARY KEY (stream, source_lsn))",
+                "CREATE TABLE IF NOT EXISTS " + s + "." + SOURCE_TABLES + " ("
+                        + " stream text NOT NULL,"
+                        + " table_name text NOT NULL,"
+                        + " migrated boolean NOT NULL,"
+                        + " recorded_at timestamptz NOT NULL,"
+                        + " PRIMARY KEY (stream, table_name))");
     }
 
     /**
@@ -63,6 +89,15 @@ public final class ProgressTables {
     public static String snapshotQuery(String schema) {
         return "SELECT table_name, rows_applied, completed FROM " + qualified(schema, SNAPSHOT_PROGRESS)
                 + " WHERE stream = ? ORDER BY table_name";
+    }
+
+    /**
+     * A stream's schema changes for status, newest first; one bind parameter, the stream. Columns: source_lsn,
+     * source_table, command, change, statements, outcome, recorded_at.
+     */
+    public static String schemaChangesQuery(String schema) {
+        return "SELECT source_lsn::text, source_table, command, change, statements, outcome, recorded_at::text FROM "
+                + qualified(schema, SCHEMA_CHANGES) + " WHERE stream = ? ORDER BY source_lsn DESC LIMIT 20";
     }
 
     /** Deletes a stream's rows from {@code table} (one of {@link #ALL}); one bind parameter, the stream. */

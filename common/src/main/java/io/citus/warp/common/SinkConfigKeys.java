@@ -23,6 +23,8 @@ public final class SinkConfigKeys {
     public static final String TOPICS = "topics";
     /** The base copy's slot whose end the sink waits for (set by warp start/migrate with the base copy). */
     public static final String BASE_COPY_SLOT = "base.copy.slot";
+    /** The slot whose captured schema changes the sink follows (set by warp start). */
+    public static final String SCHEMA_CHANGES_SLOT = "schema.changes.slot";
 
     /** Default of {@value #PROGRESS_SCHEMA}. */
     public static final String DEFAULT_PROGRESS_SCHEMA = "warp";

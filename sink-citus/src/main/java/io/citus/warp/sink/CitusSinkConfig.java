@@ -47,6 +47,8 @@ public final class CitusSinkConfig extends AbstractConfig {
     public static final String KAFKA_ADMIN_PREFIX = SinkConfigKeys.KAFKA_ADMIN_PREFIX;
     public static final String SNAPSHOT_NONEMPTY_TARGET = "snapshot.nonempty.target";
     public static final String BASE_COPY_SLOT = SinkConfigKeys.BASE_COPY_SLOT;
+    public static final String SCHEMA_CHANGES = "schema.changes";
+    public static final String SCHEMA_CHANGES_SLOT = SinkConfigKeys.SCHEMA_CHANGES_SLOT;
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String STREAM_GROUP = "Stream";
@@ -54,6 +56,7 @@ public final class CitusSinkConfig extends AbstractConfig {
     private static final String APPLY_GROUP = "Apply";
     private static final String ERRORS_GROUP = "Errors";
     private static final String POSITION_GROUP = "Position check";
+    private static final String SCHEMA_GROUP = "Schema changes";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new JdbcUrl(), Importance.HIGH,
@@ -156,7 +159,21 @@ public final class CitusSinkConfig extends AbstractConfig {
                             + "before the copy's consistent point (they are in the copied rows: left in the topic by an "
                             + "interrupted earlier attempt) and applies the rest. Empty: no base copy, the stream is applied "
                             + "as it arrives (Debezium's snapshot).",
-                    POSITION_GROUP, 3, Width.MEDIUM, "Base copy slot");
+                    POSITION_GROUP, 3, Width.MEDIUM, "Base copy slot")
+            .define(SCHEMA_CHANGES, Type.STRING, "apply", ConfigDef.CaseInsensitiveValidString.in("apply", "stop"), Importance.MEDIUM,
+                    "What the sink does with a schema change that warp's capture recorded on the source (docs/schema-changes.md). "
+                            + "'apply': ADD COLUMN (no default or one PostgreSQL stores once), DROP COLUMN, type changes PostgreSQL "
+                            + "makes without rewriting the table (varchar(n) to varchar(m > n) or text, numeric precision up), "
+                            + "defaults and NOT NULL are applied on the target through the coordinator, in the same target transaction "
+                            + "as the source transaction that made them; every other change stops the task before any of its data, "
+                            + "naming the DDL to run on the target. 'stop': every change stops the task so, and the sink goes on once "
+                            + "the target table matches the source's new definition.",
+                    SCHEMA_GROUP, 1, Width.SHORT, "Schema changes")
+            .define(SCHEMA_CHANGES_SLOT, Type.STRING, "", Importance.LOW,
+                    "The source replication slot whose captured schema changes this sink follows (warp start sets it): the "
+                            + "capture serves every migration of the source database, each under its slot. Empty: the "
+                            + "base.copy.slot when set, else the changes captured under any slot.",
+                    SCHEMA_GROUP, 2, Width.MEDIUM, "Schema change slot");
 
     public CitusSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -257,6 +274,17 @@ public final class CitusSinkConfig extends AbstractConfig {
     /** The base copy's slot whose end the sink waits for; empty when there is none. */
     public String baseCopySlot() {
         return getString(BASE_COPY_SLOT).trim();
+    }
+
+    /** Whether captured schema changes the sink can make exactly are applied (else every one stops the task). */
+    public boolean applySchemaChanges() {
+        return "apply".equalsIgnoreCase(getString(SCHEMA_CHANGES));
+    }
+
+    /** The slot whose captured schema changes this stream follows; empty: any. */
+    public String schemaChangeSlot() {
+        String slot = getString(SCHEMA_CHANGES_SLOT).trim();
+        return slot.isEmpty() ? baseCopySlot() : slot;
     }
 
     public boolean truncateNonEmptyTarget() {

@@ -53,7 +53,7 @@ public final class CitusSinkTask extends SinkTask {
 
     private final Targets targets;
     private final Clock clock;
-    private final ChangeEventDecoder decoder = new ChangeEventDecoder();
+    private ChangeEventDecoder decoder;
     private String stream;
     private SinkTarget target;
     private SinkMetrics metrics;
@@ -81,6 +81,7 @@ public final class CitusSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         CitusSinkConfig config = new CitusSinkConfig(props);
+        decoder = new ChangeEventDecoder(config.schemaChangeSlot());
         String name = props.get(CitusSinkConfig.CONNECTOR_NAME);
         stream = config.stream(name == null ? "citus-sink" : name);
         target = targets.open(config, stream, name == null ? stream : name);

@@ -2,6 +2,7 @@ package io.citus.warp.sink;
 
 import io.citus.warp.sink.apply.CommitListener;
 import io.citus.warp.sink.apply.RowEncoder;
+import io.citus.warp.sink.apply.SchemaChangeApplier;
 import io.citus.warp.sink.apply.TargetApplier;
 import io.citus.warp.sink.apply.TargetSession;
 import io.citus.warp.sink.errors.ApplyException;
@@ -11,6 +12,7 @@ import io.citus.warp.sink.progress.PositionGuard;
 import io.citus.warp.sink.progress.Progress;
 import io.citus.warp.sink.progress.ProgressStore;
 import io.citus.warp.sink.queue.ApplyTarget;
+import io.citus.warp.sink.schema.SchemaChangePlanner;
 import io.citus.warp.sink.value.PgText;
 import org.apache.kafka.common.TopicPartition;
 
@@ -25,9 +27,11 @@ final class CoordinatorTarget implements SinkTarget {
     private final ProgressStore progress;
     private final PositionGuard guard;
     private final BaseCopyGate baseCopy;
+    private final String connector;
 
     CoordinatorTarget(CitusSinkConfig config, String stream, String connector) {
         this.config = config;
+        this.connector = connector;
         this.session = new TargetSession(config.url(), config.user(), config.password(), config.mapping());
         this.progress = new ProgressStore(config.progressSchema(), stream);
         this.guard = new PositionGuard(config.kafkaAdminSettings(), progress, stream, connector);
@@ -64,7 +68,9 @@ final class CoordinatorTarget implements SinkTarget {
     public ApplyTarget applier(CommitListener listener) {
         RowEncoder encoder = new RowEncoder(new PgText(config.placeholder(), config.timetzAsUtc()), config.keylessTables(),
                 config.replicaIdentityIndexes());
-        return new TargetApplier(session, encoder, progress, listener, config.truncateNonEmptyTarget());
+        SchemaChangeApplier schemaChanges = new SchemaChangeApplier(session, progress,
+                new SchemaChangePlanner(config.applySchemaChanges(), config.replicaIdentityIndexes().keySet()), config.mapping(), connector);
+        return new TargetApplier(session, encoder, schemaChanges, progress, listener, config.truncateNonEmptyTarget());
     }
 
     @Override

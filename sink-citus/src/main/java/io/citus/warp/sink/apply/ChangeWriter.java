@@ -23,21 +23,24 @@ import java.util.Map;
 final class ChangeWriter {
     private final TargetSession session;
     private final RowEncoder encoder;
+    private final SchemaChangeApplier schemaChanges;
     /** The change being written by {@link #writeInOrder}, for the error message when it fails. */
     private ChangeEvent current;
 
-    ChangeWriter(TargetSession session, RowEncoder encoder) {
+    ChangeWriter(TargetSession session, RowEncoder encoder, SchemaChangeApplier schemaChanges) {
         this.session = session;
         this.encoder = encoder;
+        this.schemaChanges = schemaChanges;
     }
 
     /**
-     * TRUNCATE, rows of keyless tables (no key to net changes by) and changes whose old row is identified by a
-     * replica identity index rather than the primary key must be written change by change.
+     * TRUNCATE, schema changes (the rows before one are written against the old definition, those after it against the
+     * new), rows of keyless tables (no key to net changes by) and changes whose old row is identified by a replica
+     * identity index rather than the primary key must be written change by change.
      */
     boolean needsOrder(List<ChangeEvent> events) {
         for (ChangeEvent e : events) {
-            if (e.op() == Op.TRUNCATE || encoder.isAllowedKeyless(e) || identifiedByIndex(e)) {
+            if (e.op() == Op.TRUNCATE || e.op() == Op.SCHEMA_CHANGE || encoder.isAllowedKeyless(e) || identifiedByIndex(e)) {
                 return true;
             }
         }
@@ -71,7 +74,15 @@ final class ChangeWriter {
         RowWriter writer = session.writer();
         for (int e = 0; e < events.size(); e++) {
             current = events.get(e);
-            if (current.op() == Op.TRUNCATE) {
+            if (current.op() == Op.SCHEMA_CHANGE) {
+                // Consecutive schema changes (no row between them) are made as one: only their end state is ever seen.
+                int end = e + 1;
+                while (end < events.size() && events.get(end).op() == Op.SCHEMA_CHANGE) {
+                    end++;
+                }
+                schemaChanges.apply(events.subList(e, end));
+                e = end - 1;
+            } else if (current.op() == Op.TRUNCATE) {
                 // One statement for the tables of one source TRUNCATE, so foreign keys between them hold.
                 List<TargetTable> truncated = new ArrayList<>();
                 truncated.add(session.table(current));

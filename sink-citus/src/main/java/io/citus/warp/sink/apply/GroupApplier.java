@@ -28,10 +28,11 @@ public final class GroupApplier {
     private final ProgressStore progress;
     private final CommitListener listener;
 
-    public GroupApplier(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener) {
+    public GroupApplier(TargetSession session, RowEncoder encoder, SchemaChangeApplier schemaChanges, ProgressStore progress,
+                        CommitListener listener) {
         this.session = session;
         this.target = new TargetTransaction(session);
-        this.changes = new ChangeWriter(session, encoder);
+        this.changes = new ChangeWriter(session, encoder, schemaChanges);
         this.progress = progress;
         this.listener = listener;
     }

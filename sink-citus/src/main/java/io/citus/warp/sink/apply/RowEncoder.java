@@ -23,9 +23,12 @@ import java.util.Set;
 /** Encodes event row images for a target table, checking that every column the source sends exists there. */
 public final class RowEncoder {
     private final PgText text;
-    /** The last row schema per table found to carry every target column. */
-    private final java.util.Map<io.citus.warp.common.TableName, org.apache.kafka.connect.data.Schema> checkedSchemas =
-            new java.util.HashMap<>();
+    /** The last row schema per table found to carry every column of the target table (as read from the catalog then). */
+    private final java.util.Map<io.citus.warp.common.TableName, Checked> checkedSchemas = new java.util.HashMap<>();
+
+    /** A row schema checked against one reading of the target table (a schema change reads the table anew). */
+    private record Checked(TargetTable table, org.apache.kafka.connect.data.Schema schema) {
+    }
 
     /** Source tables without a primary key that the user allowed (keyless.tables). */
     private final Set<io.citus.warp.common.TableName> keylessAllowed;
@@ -99,7 +102,8 @@ public final class RowEncoder {
      * The check is per row schema, so it costs one lookup per distinct schema.
      */
     private void checkSourceSendsEveryColumn(ChangeEvent event, Struct image, TargetTable table) {
-        if (image == null || checkedSchemas.get(table.id()) == image.schema()) {
+        Checked checked = checkedSchemas.get(table.id());
+        if (image == null || (checked != null && checked.table() == table && checked.schema() == image.schema())) {
             return;
         }
         for (TargetColumn column : table.columns().values()) {
@@ -112,7 +116,7 @@ public final class RowEncoder {
                         + "and the migration (docs/type-fidelity.md).", null);
             }
         }
-        checkedSchemas.put(table.id(), image.schema());
+        checkedSchemas.put(table.id(), new Checked(table, image.schema()));
     }
 
     /** The source key's values in text form, from the after image (inserts, updates) or the before image (deletes). */

@@ -34,10 +34,11 @@ public final class StreamedTransaction {
     private long txId = -1;
     private long written;
 
-    public StreamedTransaction(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener) {
+    public StreamedTransaction(TargetSession session, RowEncoder encoder, SchemaChangeApplier schemaChanges,
+                               ProgressStore progress, CommitListener listener) {
         this.session = session;
         this.target = new TargetTransaction(session);
-        this.changes = new ChangeWriter(session, encoder);
+        this.changes = new ChangeWriter(session, encoder, schemaChanges);
         this.progress = progress;
         this.listener = listener;
     }

@@ -82,7 +82,7 @@ final class TableChanges {
                 lastDelete = new KeyChange(key, previous, routing, event.source().lsn());
                 yield new Delete(new KeyedDelete(key, routing));
             }
-            case TRUNCATE -> throw new IllegalStateException("TRUNCATE is applied in order, not netted");
+            case TRUNCATE, SCHEMA_CHANGE -> throw new IllegalStateException(event.op() + " is applied in order, not netted");
         };
         rows.put(key, next);
         lastEvent.put(key, event);

@@ -16,12 +16,14 @@ public final class TargetApplier implements ApplyTarget {
     private final GroupApplier groups;
     private final StreamedTransaction streamed;
 
-    /** @param truncateNonEmptyTarget a first snapshot load into a non-empty target table empties it (else refuses) */
-    public TargetApplier(TargetSession session, RowEncoder encoder, ProgressStore progress, CommitListener listener,
-                         boolean truncateNonEmptyTarget) {
+    /**
+     * @param schemaChanges          makes captured schema changes at their place in their transaction
+     * @param truncateNonEmptyTarget a first snapshot load into a non-empty target table empties it (else refuses) */
+    public TargetApplier(TargetSession session, RowEncoder encoder, SchemaChangeApplier schemaChanges, ProgressStore progress,
+                         CommitListener listener, boolean truncateNonEmptyTarget) {
         this.snapshots = new SnapshotLoader(session, encoder, progress, listener, truncateNonEmptyTarget);
-        this.groups = new GroupApplier(session, encoder, progress, listener);
-        this.streamed = new StreamedTransaction(session, encoder, progress, listener);
+        this.groups = new GroupApplier(session, encoder, schemaChanges, progress, listener);
+        this.streamed = new StreamedTransaction(session, encoder, schemaChanges, progress, listener);
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class TargetSession implements AutoCloseable {
     private StatementCache statements;
     private RowWriter writer;
     private boolean citus;
+    /** A schema change ran since the last rollback: a rollback must forget the statements prepared since. */
+    private boolean schemaChangedInTransaction;
 
     public TargetSession(String url, String user, String password, TableMapping mapping) {
         this.url = url;
@@ -124,6 +126,24 @@ public final class TargetSession implements AutoCloseable {
         } catch (SQLException ignored) {
             discard();
         }
+        // What was read of the catalog inside the transaction (a schema change's result) is gone with it.
+        catalog.invalidate();
+        if (schemaChangedInTransaction && statements != null) {
+            statements.close();
+        }
+        schemaChangedInTransaction = false;
+    }
+
+    /**
+     * The open transaction changed target tables' definitions: tables are read from the catalog again, and statements
+     * prepared for their old columns are forgotten (a prepared statement whose result type changed fails).
+     */
+    public void schemaChanged() {
+        catalog.invalidate();
+        if (statements != null) {
+            statements.close();
+        }
+        schemaChangedInTransaction = true;
     }
 
     /**

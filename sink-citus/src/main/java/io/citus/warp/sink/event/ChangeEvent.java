@@ -17,10 +17,19 @@ import java.util.List;
  * @param after       the new row; null for deletes and truncates
  * @param snapshot    Debezium's {@code source.snapshot} ("true", "first", "last", ..., or "false")
  * @param txId        the source transaction id for streamed changes, -1 for snapshot reads
+ * @param schemaChange for {@link Op#SCHEMA_CHANGE}: the change to apply at this place, or null when there is nothing to
+ *                     apply (another migration's, or the capture installed again over an unchanged table); then
+ *                     {@code table} is the changed table and {@code before}/{@code after} are the capture row's images
  */
 public record ChangeEvent(KafkaPosition kafka, Op op, TableName table, List<String> keyColumns, Schema rowSchema,
                           Struct before, Struct after, SourcePosition source, String snapshot, long txId,
-                          long totalOrder) implements StreamElement {
+                          long totalOrder, SchemaChange schemaChange) implements StreamElement {
+
+    /** A row change. */
+    public ChangeEvent(KafkaPosition kafka, Op op, TableName table, List<String> keyColumns, Schema rowSchema, Struct before,
+                       Struct after, SourcePosition source, String snapshot, long txId, long totalOrder) {
+        this(kafka, op, table, keyColumns, rowSchema, before, after, source, snapshot, txId, totalOrder, null);
+    }
 
     public boolean isSnapshotRead() {
         return op == Op.READ;
@@ -43,6 +52,7 @@ public record ChangeEvent(KafkaPosition kafka, Op op, TableName table, List<Stri
             case UPDATE -> "UPDATE";
             case DELETE -> "DELETE";
             case TRUNCATE -> "TRUNCATE";
+            case SCHEMA_CHANGE -> "schema change" + (schemaChange == null ? "" : " (" + schemaChange.tag() + ")");
         };
     }
 }

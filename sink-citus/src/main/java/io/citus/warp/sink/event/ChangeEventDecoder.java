@@ -1,5 +1,6 @@
 package io.citus.warp.sink.event;
 
+import io.citus.warp.common.SchemaChangeCapture;
 import io.citus.warp.common.TableName;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -13,6 +14,11 @@ import java.util.List;
  * Turns Connect records of the routed Debezium stream into {@link StreamElement}s: change events
  * (full envelope), BEGIN/END transaction markers, and records that only move the position
  * (heartbeats, tombstones). Anything else is malformed and stops the sink rather than being skipped.
+ *
+ * <p>Rows of the source's schema-change capture table ({@link SchemaChangeCapture}) become {@link Op#SCHEMA_CHANGE}
+ * events of their transaction: a change of this migration's slot carries its {@link SchemaChange}; another
+ * migration's, a deleted row or one that changes nothing carries none (it still counts in its transaction). Snapshot
+ * rows of that table only move the position.
  */
 public final class ChangeEventDecoder {
     static final String HEARTBEAT_KEY = "io.debezium.connector.common.ServerNameKey";
@@ -20,6 +26,18 @@ public final class ChangeEventDecoder {
     static final String TRANSACTION_KEY = "io.debezium.connector.common.TransactionMetadataKey";
     /** Debezium's op code for a logical decoding message ({@code pg_logical_emit_message}). */
     static final String MESSAGE_OP = "m";
+
+    /** The slot whose captured schema changes this sink applies; empty: every slot's. */
+    private final String captureSlot;
+
+    public ChangeEventDecoder() {
+        this("");
+    }
+
+    /** @param captureSlot the slot whose captured schema changes apply to this stream (empty: any) */
+    public ChangeEventDecoder(String captureSlot) {
+        this.captureSlot = captureSlot == null ? "" : captureSlot;
+    }
 
     /**
      * @throws MalformedEventException for any record that cannot be decoded, whatever the cause: a
@@ -65,7 +83,8 @@ public final class ChangeEventDecoder {
             return decodeMessage(kafka, struct);
         }
         if (valueSchema.field("op") != null && valueSchema.field("source") != null) {
-            return decodeChange(kafka, record, struct);
+            ChangeEvent change = decodeChange(kafka, record, struct);
+            return SchemaChangeCapture.CAPTURE_TABLE.equals(change.table()) ? captured(change) : change;
         }
         throw new MalformedEventException("record at " + kafka + " with value schema '" + valueSchema.name()
                 + "' is neither a Debezium change event nor a transaction or heartbeat record. Route only the Debezium "
@@ -128,6 +147,45 @@ public final class ChangeEventDecoder {
         String snapshot = source.schema().field("snapshot") == null ? "false" : String.valueOf(source.get("snapshot"));
         return new ChangeEvent(kafka, op, new TableName(schema, table), keyColumns, rowSchema, before, after,
                 position, snapshot, txId, totalOrder);
+    }
+
+    /** A row of the capture table: a schema change of this stream, one to pass over, or (snapshot) only a position. */
+    private StreamElement captured(ChangeEvent row) {
+        if (row.isSnapshotRead()) {
+            return new PositionOnly(row.kafka(), "schema capture snapshot row", -1);
+        }
+        SchemaChange change = null;
+        TableName table = row.table();
+        if (row.after() != null && (row.op() == Op.CREATE || row.op() == Op.UPDATE)) {
+            String slot = stringField(row.after(), SchemaChangeCapture.SLOT_COLUMN);
+            if (captureSlot.isEmpty() || captureSlot.equals(slot)) {
+                String json = stringField(row.after(), SchemaChangeCapture.CHANGE_COLUMN);
+                try {
+                    change = SchemaChange.parse(slot, json);
+                } catch (IllegalArgumentException e) {
+                    throw new MalformedEventException("schema change captured at " + row.source() + " (Kafka " + row.kafka()
+                            + ") could not be read: " + e.getMessage() + ". Install the capture of the same Warp version as the "
+                            + "sink (warp start), then restart the sink task.");
+                }
+                if (change.isNoOp()) {
+                    change = null;
+                } else {
+                    table = (change.before() != null ? change.before() : change.after()).id();
+                }
+            }
+        }
+        return new ChangeEvent(row.kafka(), Op.SCHEMA_CHANGE, table, List.of(), row.rowSchema(), row.before(), row.after(),
+                row.source(), row.snapshot(), row.txId(), row.totalOrder(), change);
+    }
+
+    private static String stringField(Struct row, String name) {
+        Field f = row.schema().field(name);
+        Object v = f == null ? null : row.get(f);
+        if (v == null) {
+            throw new MalformedEventException("schema capture row lacks column '" + name + "': the source's capture table is not "
+                    + "the one this sink reads; run warp start of the same Warp version");
+        }
+        return v.toString();
     }
 
     /**

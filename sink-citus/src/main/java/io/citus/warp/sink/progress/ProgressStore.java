@@ -136,6 +136,30 @@ public final class ProgressStore {
         }
     }
 
+    /**
+     * Records what the sink did with a captured schema change: applied (inside the target transaction that made it) or
+     * stopped at (own transaction, before the task fails). A later outcome for the same change replaces an earlier one.
+     */
+    public void recordSchemaChange(Connection c, long sourceLsn, long txId, TableName sourceTable, TableName targetTable,
+                                   String command, String change, String statements, String outcome) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + "." + ProgressTables.SCHEMA_CHANGES
+                + " (stream, source_lsn, source_txid, source_table, target_table, command, change, statements, outcome, recorded_at)"
+                + " VALUES (?, ?::pg_lsn, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())"
+                + " ON CONFLICT (stream, source_lsn) DO UPDATE SET target_table = EXCLUDED.target_table, change = EXCLUDED.change,"
+                + " statements = EXCLUDED.statements, outcome = EXCLUDED.outcome, recorded_at = EXCLUDED.recorded_at")) {
+            ps.setString(1, stream);
+            ps.setString(2, Lsn.format(Math.max(sourceLsn, 0)));
+            ps.setLong(3, txId);
+            ps.setString(4, sourceTable.toString());
+            ps.setString(5, targetTable == null ? null : targetTable.toString());
+            ps.setString(6, command);
+            ps.setString(7, change);
+            ps.setString(8, statements);
+            ps.setString(9, outcome);
+            ps.executeUpdate();
+        }
+    }
+
     /** Records the position after snapshot rows, inside the target transaction that loaded them. */
     public void recordSnapshotPosition(Connection c, KafkaPosition position, long rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".sink_progress AS p"

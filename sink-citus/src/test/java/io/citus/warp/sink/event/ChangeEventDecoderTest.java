@@ -105,6 +105,75 @@ class ChangeEventDecoderTest {
         assertEquals(-1, nonTransactional.txId());
     }
 
+    /** The capture table's row as Debezium sends it (jsonb as a string). */
+    private static final Schema CAPTURE_KEY = SchemaBuilder.struct().name("p.warp.ddl_capture.Key")
+            .field("slot", Schema.STRING_SCHEMA).field("relid", Schema.INT64_SCHEMA).build();
+    private static final Schema CAPTURE_ROW = SchemaBuilder.struct().name("p.warp.ddl_capture.Value").optional()
+            .field("slot", Schema.STRING_SCHEMA).field("relid", Schema.INT64_SCHEMA)
+            .field("definition", Schema.OPTIONAL_STRING_SCHEMA).field("change", Schema.STRING_SCHEMA).build();
+    private static final Schema CAPTURE = SchemaBuilder.struct().name("p.warp.ddl_capture.Envelope")
+            .field("before", CAPTURE_ROW).field("after", CAPTURE_ROW).field("source", SOURCE).field("transaction", TX)
+            .field("op", Schema.STRING_SCHEMA).build();
+    /** What the capture writes for ALTER TABLE orders ADD COLUMN color text DEFAULT 'red' (from PostgreSQL 15). */
+    static final String ADD_COLOR = """
+            {"seq": 1, "tag": "ALTER TABLE", "rewrite": 0,
+             "before": {"name": "orders", "schema": "public", "columns": [
+                 {"name": "id", "type": "bigint", "attnum": 1, "typmod": -1, "notNull": true, "typeOid": 20}],
+                 "partitions": null, "primaryKey": ["id"], "persistence": "p", "replicaIdentity": "d"},
+             "after": {"name": "orders", "schema": "public", "columns": [
+                 {"name": "id", "type": "bigint", "attnum": 1, "typmod": -1, "notNull": true, "typeOid": 20},
+                 {"name": "color", "type": "text", "attnum": 2, "typmod": -1, "default": "'red'::text", "missing": "red",
+                  "notNull": false, "typeOid": 25}],
+                 "partitions": null, "primaryKey": ["id"], "persistence": "p", "replicaIdentity": "d"}}""";
+
+    private static SinkRecord captured(String op, String slot, String change, long offset) {
+        Struct row = new Struct(CAPTURE_ROW).put("slot", slot).put("relid", 16384L).put("change", change);
+        Struct envelope = new Struct(CAPTURE).put(op.equals("d") ? "before" : "after", row)
+                .put("source", new Struct(SOURCE).put("ts_ms", 1L).put("snapshot", op.equals("r") ? "true" : "false")
+                        .put("schema", "warp").put("table", "ddl_capture").put("txId", 900L).put("lsn", 77L))
+                .put("transaction", op.equals("r") ? null : new Struct(TX).put("id", "900:77").put("total_order", 2L)
+                        .put("data_collection_order", 1L))
+                .put("op", op);
+        return record(CAPTURE_KEY, new Struct(CAPTURE_KEY).put("slot", slot).put("relid", 16384L), envelope, offset);
+    }
+
+    @Test
+    void captureRowsBecomeSchemaChangesOfTheirTransactionNamingTheChangedTable() {
+        ChangeEventDecoder mine = new ChangeEventDecoder("warp_one");
+        ChangeEvent event = assertInstanceOf(ChangeEvent.class, mine.decode(captured("u", "warp_one", ADD_COLOR, 30)));
+        assertEquals(Op.SCHEMA_CHANGE, event.op());
+        assertEquals(900, event.txId(), "a change of its transaction: counted in END's event_count, applied in its place");
+        assertEquals(new TableName("public", "orders"), event.table());
+        SchemaChange change = event.schemaChange();
+        assertEquals("ALTER TABLE", change.tag());
+        assertEquals(0, change.rewrite());
+        assertEquals(1, change.before().columns().size());
+        SourceColumn color = change.after().column(2);
+        assertEquals("color", color.name());
+        assertEquals("red", color.missing());
+        assertEquals("'red'::text", color.defaultExpr());
+        assertEquals(25, color.typeOid());
+        assertTrue(event.describe().startsWith("schema change (ALTER TABLE) on public.orders at source LSN"), event.describe());
+
+        // Another migration's change, a deleted row and one that changes nothing: counted, nothing to apply.
+        ChangeEvent other = assertInstanceOf(ChangeEvent.class, mine.decode(captured("u", "warp_two", ADD_COLOR, 31)));
+        assertEquals(Op.SCHEMA_CHANGE, other.op());
+        assertEquals(null, other.schemaChange());
+        ChangeEvent deleted = assertInstanceOf(ChangeEvent.class, mine.decode(captured("d", "warp_one", ADD_COLOR, 32)));
+        assertEquals(null, deleted.schemaChange());
+        String table = "{\"name\": \"orders\", \"schema\": \"public\", \"columns\": [{\"name\": \"id\", \"type\": \"bigint\","
+                + " \"attnum\": 1, \"typmod\": -1, \"notNull\": true, \"typeOid\": 20}], \"primaryKey\": [\"id\"]}";
+        String unchanged = "{\"seq\": 0, \"tag\": \"warp start\", \"rewrite\": 0, \"before\": " + table + ", \"after\": " + table + "}";
+        assertEquals(null, assertInstanceOf(ChangeEvent.class, mine.decode(captured("u", "warp_one", unchanged, 33))).schemaChange());
+        // Debezium's snapshot of the capture table only moves the position.
+        assertInstanceOf(PositionOnly.class, mine.decode(captured("r", "warp_one", ADD_COLOR, 34)));
+        // A row the sink cannot read stops it.
+        assertThrows(MalformedEventException.class, () -> mine.decode(captured("u", "warp_one", "{\"before\": 1}", 35)));
+        // Without a slot, every slot's changes apply.
+        assertEquals("ALTER TABLE", new ChangeEventDecoder().decode(captured("c", "warp_two", ADD_COLOR, 36)) instanceof ChangeEvent e
+                ? e.schemaChange().tag() : null);
+    }
+
     @Test
     void tombstonesMoveThePositionOnly() {
         assertInstanceOf(PositionOnly.class, decoder.decode(record(KEY, null, null, 3)));
