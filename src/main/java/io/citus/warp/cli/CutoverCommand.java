@@ -1,5 +1,6 @@
 package io.citus.warp.cli;
 
+import io.citus.warp.migration.FindingsException;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.basecopy.BaseCopyProgress;

@@ -2,6 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
+import io.citus.warp.migration.MigrationNames;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -251,41 +251,5 @@ public final class MigrationSettings {
         m.put("target", target == null ? null : PgEndpoint.redact(target));
         m.put("connectUrl", connectUrl == null ? "embedded" : connectUrl);
         return m;
-    }
-
-    /** The names derived from the migration name. */
-    public record MigrationNames(String name) {
-        public String sourceConnector() {
-            return "warp-" + name + "-source";
-        }
-
-        public String sinkConnector() {
-            return "warp-" + name + "-sink";
-        }
-
-        public String slot() {
-            return "warp_" + name.replace('-', '_').toLowerCase(Locale.ROOT);
-        }
-
-        public String publication() {
-            return slot();
-        }
-
-        public String topicPrefix() {
-            return "warp-" + name;
-        }
-
-        public String topic() {
-            return topicPrefix() + ".changes";
-        }
-
-        /** The sink's progress stream: its topic name, the sink's default. */
-        public String stream() {
-            return topic();
-        }
-
-        public String consumerGroup() {
-            return "connect-" + sinkConnector();
-        }
     }
 }

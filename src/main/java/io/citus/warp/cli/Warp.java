@@ -1,5 +1,6 @@
 package io.citus.warp.cli;
 
+import io.citus.warp.migration.FindingsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

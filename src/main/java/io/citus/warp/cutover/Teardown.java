@@ -1,8 +1,8 @@
 package io.citus.warp.cutover;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.citus.warp.cli.FindingsException;
-import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.migration.FindingsException;
+import io.citus.warp.migration.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.db.PgEndpoint;

@@ -1,6 +1,6 @@
 package io.citus.warp.preflight;
 
-import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.migration.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;

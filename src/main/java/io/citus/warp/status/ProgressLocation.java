@@ -1,7 +1,7 @@
 package io.citus.warp.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.migration.MigrationNames;
 import io.citus.warp.common.SinkConfigKeys;
 import io.citus.warp.common.TableMapping;
 import io.citus.warp.common.TableName;

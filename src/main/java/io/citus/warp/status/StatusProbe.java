@@ -2,7 +2,7 @@ package io.citus.warp.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.citus.warp.basecopy.BaseCopyProgress;
-import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.migration.MigrationNames;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.db.PgEndpoint;

@@ -1,5 +1,6 @@
 package io.citus.warp.cli;
 
+import io.citus.warp.migration.MigrationNames;
 import static io.citus.warp.cli.WarpRun.args;
 import static io.citus.warp.cli.WarpRun.warp;
 
@@ -41,7 +42,7 @@ class FinishAndRerunTest {
     void finishRefusesWhileAnotherConnectorUsesTheSlotThenLeavesNothingBehindForARerun(TestEnvironment env) throws Exception {
         try (Migration m = new Migration(env, "rerun")) {
             String name = m.id().replace('_', '-');
-            MigrationSettings.MigrationNames names = new MigrationSettings.MigrationNames(name);
+            MigrationNames names = new MigrationNames(name);
             try {
                 run(env, m, name, names);
             } finally {
@@ -66,7 +67,7 @@ class FinishAndRerunTest {
         }
     }
 
-    private static void run(TestEnvironment env, Migration m, String name, MigrationSettings.MigrationNames names)
+    private static void run(TestEnvironment env, Migration m, String name, MigrationNames names)
             throws Exception {
         m.sourceSql("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 200) g");
         assertEquals(Warp.OK, warp(args(env, m, "schema", "--tables", "public.t")).code());

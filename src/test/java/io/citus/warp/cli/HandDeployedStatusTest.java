@@ -2,7 +2,7 @@ package io.citus.warp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.migration.MigrationNames;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.Sql;
 import io.citus.warp.testing.EndToEnd;

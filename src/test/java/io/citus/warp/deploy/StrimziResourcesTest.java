@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.citus.warp.basecopy.BaseCopy;
-import io.citus.warp.cli.MigrationSettings.MigrationNames;
+import io.citus.warp.migration.MigrationNames;
 import io.citus.warp.common.SinkConfigKeys;
 import io.citus.warp.common.TableName;
 import io.citus.warp.connect.ConnectorTemplates;
