@@ -17,6 +17,9 @@ import java.util.Map;
 
 /** A thin client of the Kafka Connect REST API (the same calls a user makes with curl). */
 public final class ConnectClient {
+    /** How long {@link #removeWithOffsets} waits for a connector to stop before deleting its offsets. */
+    private static final long STOP_WAIT_MS = 60_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI baseUrl;
@@ -119,6 +122,34 @@ public final class ConnectClient {
     /** {@code PATCH /connectors/{name}/offsets} (connector must be STOPPED). */
     public void alterOffsets(String name, JsonNode offsets) {
         send("PATCH", "connectors/" + enc(name) + "/offsets", offsets, 200);
+    }
+
+    /**
+     * Stops the connector, deletes its offsets (Connect keeps them under the name after the connector is
+     * deleted), then deletes it. A worker without the offsets API (Kafka before 3.6) is reported, not fatal.
+     */
+    public void removeWithOffsets(String name, String offsetsWhat, List<String> done)
+            throws InterruptedException {
+        if (!exists(name)) {
+            return;
+        }
+        stop(name);
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
+        while (!"STOPPED".equals(status(name).path("connector").path("state").asText())) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("connector " + name + " did not stop within " + STOP_WAIT_MS / 1000 + " s");
+            }
+            Thread.sleep(250);
+        }
+        try {
+            resetOffsets(name);
+            done.add("deleted " + offsetsWhat + " (" + name + ")");
+        } catch (ConnectRestException e) {
+            done.add("could not delete " + offsetsWhat + " of " + name + " (" + e.getMessage() + "): a new run must use "
+                    + "another --name");
+        }
+        delete(name);
+        done.add("deleted connector " + name);
     }
 
     /** {@code GET /connector-plugins}: the connector classes installed on the worker. */

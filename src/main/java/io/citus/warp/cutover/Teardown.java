@@ -31,8 +31,6 @@ import java.util.concurrent.TimeUnit;
  * slot while another connector uses it, unless told to delete those connectors too.
  */
 public final class Teardown {
-    private static final long STOP_WAIT_MS = 60_000;
-
     private Teardown() {
     }
 
@@ -61,8 +59,8 @@ public final class Teardown {
                 throw new FindingsException("refusing to finish: connector(s) " + others + " also use replication slot "
                         + names.slot() + "; dropping it would break them. Delete them first, or give --delete-connectors.");
             }
-            removeConnector(connect, names.sourceConnector(), "Debezium's source offsets", done);
-            removeConnector(connect, names.sinkConnector(), "the sink's consumer group offsets", done);
+            connect.removeWithOffsets(names.sourceConnector(), "Debezium's source offsets", done);
+            connect.removeWithOffsets(names.sinkConnector(), "the sink's consumer group offsets", done);
             for (String other : others) {
                 connect.delete(other);
                 done.add("deleted connector " + other + " (it used slot " + names.slot() + ")");
@@ -107,34 +105,6 @@ public final class Teardown {
             }
         }
         return users;
-    }
-
-    /**
-     * Stops the connector, deletes its offsets (Connect keeps them under the name after the connector is
-     * deleted), then deletes it. A worker without the offsets API (Kafka before 3.6) is reported, not fatal.
-     */
-    public static void removeConnector(ConnectClient connect, String name, String offsetsWhat, List<String> done)
-            throws InterruptedException {
-        if (!connect.exists(name)) {
-            return;
-        }
-        connect.stop(name);
-        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
-        while (!"STOPPED".equals(connect.status(name).path("connector").path("state").asText())) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("connector " + name + " did not stop within " + STOP_WAIT_MS / 1000 + " s");
-            }
-            Thread.sleep(250);
-        }
-        try {
-            connect.resetOffsets(name);
-            done.add("deleted " + offsetsWhat + " (" + name + ")");
-        } catch (ConnectRestException e) {
-            done.add("could not delete " + offsetsWhat + " of " + name + " (" + e.getMessage() + "): a new run must use "
-                    + "another --name");
-        }
-        connect.delete(name);
-        done.add("deleted connector " + name);
     }
 
     private static void deleteConsumerGroup(KafkaClients kafka, MigrationNames names, List<String> done)

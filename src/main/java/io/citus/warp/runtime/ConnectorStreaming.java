@@ -2,7 +2,6 @@ package io.citus.warp.runtime;
 
 import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.connect.ConnectClient;
-import io.citus.warp.cutover.Teardown;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +92,7 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
             return;
         }
         List<String> done = new ArrayList<>();
-        Teardown.removeConnector(client, sourceName, "Debezium's source offsets", done);
+        client.removeWithOffsets(sourceName, "Debezium's source offsets", done);
         done.forEach(line -> log.accept("base copy start-over: " + line));
     }
 }

@@ -232,11 +232,11 @@ public final class StatusProbe implements AutoCloseable {
     /** Proof that everything committed on the source before a position taken now is applied, or null (see AppliedProof). */
     private String proveCaughtUp(List<String> notes) throws SQLException {
         String lsn;
-        io.citus.warp.cutover.AppliedProof.Pending pending;
+        AppliedProof.Pending pending;
         try (Connection s = source.connect()) {
             // After every acknowledged commit, asynchronous ones too, and flushed: what the slot can be decoded up to.
             lsn = io.citus.warp.db.CommittedPosition.read(s, COMMITTED_POSITION_WAIT);
-            pending = io.citus.warp.cutover.AppliedProof.check(s, names.slot(), names.publication(), lsn);
+            pending = AppliedProof.check(s, names.slot(), names.publication(), lsn);
         } catch (IllegalStateException e) {
             notes.add("cannot prove caught up yet: " + e.getMessage());
             return null;

@@ -1,5 +1,6 @@
 package io.citus.warp.cutover;
 
+import io.citus.warp.status.AppliedProof;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import io.citus.warp.embedded.LocalPostgres;

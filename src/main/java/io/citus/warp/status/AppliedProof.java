@@ -1,4 +1,4 @@
-package io.citus.warp.cutover;
+package io.citus.warp.status;
 
 import io.citus.warp.db.Sql;
 
