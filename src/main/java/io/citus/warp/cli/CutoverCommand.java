@@ -17,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,29 +36,8 @@ public final class CutoverCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--no-fence", description = "Do not fence writes: a point-in-time sync, not a cutover (writes after it may be missing).")
-    boolean noFence;
-
-    @Option(names = "--block-writes", hidden = true, description = "Accepted for compatibility: the write fence is the default.")
-    boolean blockWrites;
-
-    @Option(names = "--terminate-sessions", description = "Terminate sessions whose open transactions still hold write locks on the migrated tables after --writer-grace (their uncommitted work rolls back); without it cutover waits up to --fence-timeout, then fails with nothing changed.")
-    boolean terminateSessions;
-
-    @Option(names = "--writer-grace", paramLabel = "SECONDS", description = "With --terminate-sessions: how long open write transactions may finish first (default: ${DEFAULT-VALUE}).")
-    long writerGraceSeconds = 5;
-
-    @Option(names = "--fence-timeout", paramLabel = "SECONDS", description = "Fail if open write transactions keep the fence out this long (default: ${DEFAULT-VALUE}).")
-    long fenceTimeoutSeconds = 60;
-
-    @Option(names = "--sequence-margin", paramLabel = "N", description = "Steps added to each source sequence's next value (default: ${DEFAULT-VALUE}).")
-    long sequenceMargin = 1000;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting after this long (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds = 600;
-
-    @Option(names = "--chunk-size", paramLabel = "ROWS", description = "Verify chunk size (default: ${DEFAULT-VALUE}).")
-    int chunkSize = 10_000;
+    @Mixin
+    CutoverOptions cutover = new CutoverOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -73,7 +51,7 @@ public final class CutoverCommand implements Callable<Integer> {
             refuseUnfinishedBaseCopy(target, settings);
             try (StatusProbe probe = new StatusProbe(new ConnectClient(URI.create(settings.connectUrl())), settings.kafka(),
                     source, target, settings.names(), settings.progressSchema(), Tables.resolve(settings, source))) {
-                return run(probe, source, target, options(), settings, spec.commandLine().getOut());
+                return run(probe, source, target, cutover.options(), settings, spec.commandLine().getOut());
             }
         }
     }
@@ -91,11 +69,6 @@ public final class CutoverCommand implements Callable<Integer> {
                         + " copy over. Nothing was changed.");
             }
         }
-    }
-
-    Cutover.Options options() {
-        return new Cutover.Options(!noFence, terminateSessions, Duration.ofSeconds(writerGraceSeconds), Duration.ofSeconds(fenceTimeoutSeconds),
-                sequenceMargin, Duration.ofSeconds(timeoutSeconds), chunkSize);
     }
 
     static int run(StatusProbe probe, PgEndpoint source, PgEndpoint target, Cutover.Options options, MigrationSettings settings,

@@ -76,13 +76,6 @@ public final class DemoCommand implements Callable<Integer> {
                 // the machine is, and at least --load-seconds.
                 out.println("write load running on the source until the cutover (at least " + loadSeconds
                         + " s; pgbench-like transactions)");
-                MigrateCommand migrate = new MigrateCommand();
-                migrate.createSchema = true;
-                migrate.cutover = true;
-                migrate.timeoutSeconds = 600;
-                migrate.chunkSize = 1000;
-                migrate.sourceOverrides = Map.of();
-                migrate.sinkOverrides = Map.of();
                 Runnable stopLoad = () -> {
                     // The application stops writing before the switch-over.
                     sleep(Math.max(0, loadSeconds * 1000 - (System.nanoTime() - loadStart) / 1_000_000));
@@ -92,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
                             + (writer.failure() == null ? "" : " (" + writer.failure().getMessage() + ")"));
                     out.flush();
                 };
-                MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, migrate.options(stopLoad), out);
+                MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(stopLoad), out);
                 writer.stop();
                 join(writerThread);
                 writerConnection.close();
@@ -100,6 +93,15 @@ public final class DemoCommand implements Callable<Integer> {
                 return outcome.exitCode();
             }
         }
+    }
+
+    /**
+     * migrate --create-schema --cutover with the cutover's defaults but a 600 s wait and 1000-key verify chunks, no
+     * connector overrides, no distribution plan (the target is PostgreSQL), the default initial load.
+     */
+    private static MigrationRun.Options options(Runnable stopLoad) {
+        return new MigrationRun.Options(true, true, new CutoverOptions().options(Duration.ofSeconds(600), 1000), Map.of(), Map.of(),
+                stopLoad, Map.of(), java.util.List.of(), new InitialLoadOptions());
     }
 
     private void report(PrintWriter out, MigrationRun.Outcome o, PgEndpoint source, PgEndpoint target, SampleDatabase.Writer writer,

@@ -1,8 +1,6 @@
 package io.citus.warp.cli;
 
-import io.citus.warp.cutover.Cutover;
 import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.common.TableName;
 import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.runtime.ConnectRuntime;
 import picocli.CommandLine.Command;
@@ -15,11 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -41,46 +34,17 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--create-schema", description = "Create missing target tables from the source's schema first (as warp schema).")
     boolean createSchema;
 
-    @Option(names = "--distribute", split = ",", paramLabel = "TABLE:COLUMN",
-            description = "With --create-schema on Citus: distribute TABLE by COLUMN (as warp schema).")
-    List<String> distribute = new ArrayList<>();
-
-    @Option(names = "--reference", split = ",", paramLabel = "TABLE",
-            description = "With --create-schema on Citus: make TABLE a reference table (as warp schema).")
-    List<String> reference = new ArrayList<>();
+    @Mixin
+    DistributionOptions distribution = new DistributionOptions();
 
     @Option(names = "--cutover", description = "After verify, cut over (see warp cutover) and finish (see warp finish).")
     boolean cutover;
 
-    @Option(names = "--no-fence", description = "With --cutover: do not fence writes on the source (a point-in-time sync, not a cutover).")
-    boolean noFence;
+    @Mixin
+    CutoverOptions cutoverOptions = new CutoverOptions();
 
-    @Option(names = "--block-writes", hidden = true, description = "Accepted for compatibility: the write fence is the default.")
-    boolean blockWrites;
-
-    @Option(names = "--terminate-sessions", description = "With --cutover: terminate sessions whose open transactions still hold write locks on the migrated tables after --writer-grace.")
-    boolean terminateSessions;
-
-    @Option(names = "--writer-grace", paramLabel = "SECONDS", description = "With --terminate-sessions: how long open write transactions may finish first (default: ${DEFAULT-VALUE}).")
-    long writerGraceSeconds = 5;
-
-    @Option(names = "--fence-timeout", paramLabel = "SECONDS", description = "With --cutover: fail if open write transactions keep the fence out this long (default: ${DEFAULT-VALUE}).")
-    long fenceTimeoutSeconds = 60;
-
-    @Option(names = "--sequence-margin", paramLabel = "N", description = "With --cutover: added to each source sequence value (default: ${DEFAULT-VALUE}).")
-    long sequenceMargin = 1000;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting to catch up after this long (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds = 3600;
-
-    @Option(names = "--chunk-size", paramLabel = "ROWS", description = "Verify chunk size (default: ${DEFAULT-VALUE}).")
-    int chunkSize = 10_000;
-
-    @Option(names = "--source-config", paramLabel = "KEY=VALUE", description = "Extra or overriding source connector setting (repeatable).")
-    Map<String, String> sourceOverrides = new LinkedHashMap<>();
-
-    @Option(names = "--sink-config", paramLabel = "KEY=VALUE", description = "Extra or overriding sink connector setting (repeatable).")
-    Map<String, String> sinkOverrides = new LinkedHashMap<>();
+    @Mixin
+    ConnectorOverrides overrides = new ConnectorOverrides();
 
     @Override
     public Integer call() throws Exception {
@@ -89,7 +53,7 @@ public final class MigrateCommand implements Callable<Integer> {
         if (settings.connectUrl() != null && settings.secretsFile() == null) {
             throw StartCommand.secretsFileNeeded(spec.commandLine());
         }
-        if (createSchema && distribute.isEmpty() && reference.isEmpty()) {
+        if (createSchema && distribution.isEmpty()) {
             try (Connection t = target.connect()) {
                 if (CitusPlacement.citusInstalled(t)) {
                     throw new ParameterException(spec.commandLine(), "the target is a Citus coordinator: --create-schema"
@@ -107,7 +71,7 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         try (ConnectRuntime runtime = settings.connectUrl() == null ? ConnectRuntime.embedded(settings.secretsFile())
                 : ConnectRuntime.remote(settings.connectUrl(), settings.kafka())) {
-            MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(null), progress);
+            MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(), progress);
             if (settings.json()) {
                 Output.json(out, MigrationRun.summary(outcome));
             }
@@ -115,12 +79,8 @@ public final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    MigrationRun.Options options(Runnable beforeCutover) {
-        return new MigrationRun.Options(createSchema, cutover,
-                new Cutover.Options(!noFence, terminateSessions, Duration.ofSeconds(writerGraceSeconds),
-                        Duration.ofSeconds(fenceTimeoutSeconds), sequenceMargin, Duration.ofSeconds(timeoutSeconds), chunkSize),
-                Duration.ofSeconds(timeoutSeconds), sourceOverrides, sinkOverrides, beforeCutover,
-                distribute.isEmpty() ? Map.of() : SchemaCommand.parseDistribution(spec.commandLine(), distribute),
-                reference.stream().map(TableName::parse).toList(), initialLoad);
+    MigrationRun.Options options() {
+        return new MigrationRun.Options(createSchema, cutover, cutoverOptions.options(), overrides.source, overrides.sink, null,
+                distribution.distribution(spec.commandLine()), distribution.referenceTables(), initialLoad);
     }
 }

@@ -35,7 +35,8 @@ final class MigrationRun {
         }
     }
 
-    record Options(boolean createSchema, boolean cutover, Cutover.Options cutoverOptions, Duration timeout,
+    /** @param cutoverOptions the switch-over's, and its timeout also bounds the wait until caught up */
+    record Options(boolean createSchema, boolean cutover, Cutover.Options cutoverOptions,
                    Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, Runnable beforeCutover,
                    Map<TableName, String> distribute, List<TableName> reference,
                    InitialLoadOptions initialLoad) {
@@ -97,7 +98,7 @@ final class MigrationRun {
         try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.kafka(), source, target, settings.names(),
                 settings.progressSchema(), tables)) {
             out.println("== waiting until caught up");
-            MigrationStatus caughtUp = io.citus.warp.cutover.CaughtUp.await(probe, o.timeout(), Duration.ofSeconds(1), s -> {
+            MigrationStatus caughtUp = io.citus.warp.cutover.CaughtUp.await(probe, o.cutoverOptions().timeout(), Duration.ofSeconds(1), s -> {
                 if (snapshotDone[0] < 0 && s.verdict() != Verdict.SNAPSHOTTING && s.verdict() != Verdict.NOT_DEPLOYED) {
                     snapshotDone[0] = System.nanoTime() - t0;
                 }

@@ -3,18 +3,13 @@ package io.citus.warp.cli;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
 import io.citus.warp.schema.SchemaCopy;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -32,11 +27,8 @@ public final class SchemaCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--distribute", split = ",", paramLabel = "TABLE:COLUMN", description = "Distribute TABLE by COLUMN (Citus).")
-    List<String> distribute = new ArrayList<>();
-
-    @Option(names = "--reference", split = ",", paramLabel = "TABLE", description = "Make TABLE a reference table (Citus).")
-    List<String> reference = new ArrayList<>();
+    @Mixin
+    DistributionOptions distribution = new DistributionOptions();
 
     @Option(names = "--ddl-from", paramLabel = "AUTO|PG_DUMP|CATALOG", description = "Where the DDL comes from (default: ${DEFAULT-VALUE}).")
     SchemaCopy.DdlSource ddlFrom = SchemaCopy.DdlSource.AUTO;
@@ -48,9 +40,9 @@ public final class SchemaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PgEndpoint source = settings.sourceEndpoint();
         PgEndpoint target = settings.targetEndpoint();
-        Map<TableName, String> plan = parseDistribution(distribute);
+        Map<TableName, String> plan = distribution.distribution(spec.commandLine());
         SchemaCopy.Result result = SchemaCopy.run(source, target, Tables.resolve(settings, source), ddlFrom, plan,
-                reference.stream().map(TableName::parse).toList(), dryRun);
+                distribution.referenceTables(), dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (settings.json()) {
             Output.json(out, result);
@@ -66,22 +58,5 @@ public final class SchemaCommand implements Callable<Integer> {
             out.flush();
         }
         return Warp.OK;
-    }
-
-    Map<TableName, String> parseDistribution(List<String> specs) {
-        return parseDistribution(spec.commandLine(), specs);
-    }
-
-    /** {@code --distribute TABLE:COLUMN} values as a plan (shared with migrate --create-schema). */
-    static Map<TableName, String> parseDistribution(CommandLine commandLine, List<String> specs) {
-        Map<TableName, String> plan = new LinkedHashMap<>();
-        for (String s : specs) {
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new ParameterException(commandLine, "--distribute wants TABLE:COLUMN, not " + s);
-            }
-            plan.put(TableName.parse(s.substring(0, colon)), s.substring(colon + 1));
-        }
-        return plan;
     }
 }

@@ -41,11 +41,8 @@ public final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--source-config", paramLabel = "KEY=VALUE", description = "Extra or overriding source connector setting (repeatable).")
-    Map<String, String> sourceOverrides = new LinkedHashMap<>();
-
-    @Option(names = "--sink-config", paramLabel = "KEY=VALUE", description = "Extra or overriding sink connector setting (repeatable).")
-    Map<String, String> sinkOverrides = new LinkedHashMap<>();
+    @Mixin
+    ConnectorOverrides overrides = new ConnectorOverrides();
 
     @Option(names = "--print", description = "Print the two rendered configs as JSON and deploy nothing (settings read "
             + "from the source catalog at deploy time, replica.identity.index, are left out).")
@@ -68,8 +65,8 @@ public final class StartCommand implements Callable<Integer> {
         PgEndpoint target = settings.targetEndpoint();
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
-            Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides),
-                    initialLoad.sinkOverrides(settings, sinkOverrides), false, settings.kafka(), false);
+            Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(overrides.source),
+                    initialLoad.sinkOverrides(settings, overrides.sink), false, settings.kafka(), false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
@@ -85,8 +82,8 @@ public final class StartCommand implements Callable<Integer> {
         }
         PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
-        Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, sinkOverrides);
-        Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(sourceOverrides), sinkSettings, false,
+        Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, overrides.sink);
+        Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(overrides.source), sinkSettings, false,
                 settings.kafka());
         List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(source));
         errors.addAll(initialLoad.refusals(target, deployment.tables()));
