@@ -1,8 +1,7 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
-import io.citus.warp.db.PgEndpoint;
-import io.citus.warp.common.TableName;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.preflight.Finding;
 import io.citus.warp.preflight.Preflight;
 import picocli.CommandLine.Command;
@@ -44,11 +43,15 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PgEndpoint source = settings.sourceEndpoint();
-        PgEndpoint target = settings.targetEndpoint();
-        List<Finding> findings = run(settings, source, target, settings.connectUrl() == null ? null
-                : new ConnectClient(URI.create(settings.connectUrl())), false, schemaWillBeCreated,
-                initialLoad == InitialLoadOptions.Mode.DEBEZIUM);
+        List<Finding> findings;
+        try {
+            findings = run(settings.plan(), settings.connectUrl() == null ? null
+                    : new ConnectClient(URI.create(settings.connectUrl())), false, schemaWillBeCreated,
+                    initialLoad == InitialLoadOptions.Mode.DEBEZIUM);
+        } catch (java.sql.SQLException e) {
+            // Listing the source's tables failed: the source cannot be read.
+            findings = List.of(Finding.blocker("source", "reachable", settings.sourceEndpoint().describe() + ": " + e.getMessage()));
+        }
         if (settings.json()) {
             Map<String, Object> result = new LinkedHashMap<>(settings.describe());
             result.put("ok", !Preflight.hasBlocker(findings));
@@ -60,22 +63,15 @@ public final class CheckCommand implements Callable<Integer> {
         return Preflight.hasBlocker(findings) ? Warp.FINDINGS : Warp.OK;
     }
 
-    static List<Finding> run(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectClient connect,
-                             boolean embedded, boolean schemaWillBeCreated, boolean debeziumSnapshot) {
-        List<TableName> tables;
-        Preflight preflight;
-        try {
-            tables = Tables.resolve(settings, source);
-        } catch (java.sql.SQLException e) {
-            return List.of(Finding.blocker("source", "reachable", source.describe() + ": " + e.getMessage()));
-        }
-        preflight = new Preflight(source, target, tables, settings.names(), settings.progressSchema());
+    static List<Finding> run(MigrationPlan plan, ConnectClient connect, boolean embedded, boolean schemaWillBeCreated,
+                             boolean debeziumSnapshot) {
+        Preflight preflight = new Preflight(plan.source(), plan.target(), plan.tables(), plan.names(), plan.progressSchema());
         preflight.checkSource();
         preflight.checkTarget(schemaWillBeCreated);
         preflight.checkSchemaFeatures(debeziumSnapshot);
         preflight.checkConnect(connect, embedded);
         List<Finding> findings = new java.util.ArrayList<>(preflight.findings());
-        Tables.createdAfterStart(settings, source).ifPresent(line -> findings.add(Finding.warn("source", "new tables", line)));
+        Tables.createdAfterStart(plan).ifPresent(line -> findings.add(Finding.warn("source", "new tables", line)));
         return findings;
     }
 }

@@ -6,6 +6,8 @@ import io.citus.warp.cutover.Cutover;
 import io.citus.warp.basecopy.BaseCopyProgress;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.lock.RunLock;
+import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.status.StatusProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,10 +50,11 @@ public final class CutoverCommand implements Callable<Integer> {
         }
         // Refused while another run of this migration (a start copying, a finish) is in progress, and vice versa.
         try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "cutover")) {
-            refuseUnfinishedBaseCopy(target, settings);
+            refuseUnfinishedBaseCopy(target, settings.names(), settings.progressSchema());
+            MigrationPlan plan = settings.plan();
             try (StatusProbe probe = new StatusProbe(new ConnectClient(URI.create(settings.connectUrl())), settings.kafka(),
-                    source, target, settings.names(), settings.progressSchema(), Tables.resolve(settings, source))) {
-                return run(probe, source, target, cutover.options(), settings, spec.commandLine().getOut());
+                    source, target, plan.names(), plan.progressSchema(), plan.tables())) {
+                return run(probe, plan, cutover.options(), settings.json(), spec.commandLine().getOut());
             }
         }
     }
@@ -60,10 +63,11 @@ public final class CutoverCommand implements Callable<Integer> {
      * A base copy that is recorded unfinished while no start runs (this run holds the lock) was interrupted: it will never
      * finish by itself, and the sink holds the stream until it has. Waiting for it would only end in a timeout.
      */
-    static void refuseUnfinishedBaseCopy(PgEndpoint target, MigrationSettings settings) throws java.sql.SQLException {
+    static void refuseUnfinishedBaseCopy(PgEndpoint target, MigrationNames names, String progressSchema)
+            throws java.sql.SQLException {
         try (java.sql.Connection t = target.connect()) {
-            if (new BaseCopyProgress(settings.progressSchema()).unfinished(t, settings.names().slot())) {
-                throw new FindingsException("refusing to cut over: the base copy for slot " + settings.names().slot()
+            if (new BaseCopyProgress(progressSchema).unfinished(t, names.slot())) {
+                throw new FindingsException("refusing to cut over: the base copy for slot " + names.slot()
                         + " is recorded unfinished on the target and no `warp start` is running, so it was interrupted (the sink"
                         + " holds every change until it has finished). Run `warp start` again with the same options: it starts the"
                         + " copy over. Nothing was changed.");
@@ -71,16 +75,15 @@ public final class CutoverCommand implements Callable<Integer> {
         }
     }
 
-    static int run(StatusProbe probe, PgEndpoint source, PgEndpoint target, Cutover.Options options, MigrationSettings settings,
-                   PrintWriter out) throws Exception {
-        PrintWriter progress = settings.json() ? new PrintWriter(new StringWriter()) : out;
+    static int run(StatusProbe probe, MigrationPlan plan, Cutover.Options options, boolean json, PrintWriter out) throws Exception {
+        PrintWriter progress = json ? new PrintWriter(new StringWriter()) : out;
         Cutover.Result result;
         try {
-            result = Cutover.run(probe, source, target, settings.names(), Tables.resolve(settings, source), options, progress);
+            result = Cutover.run(probe, plan.source(), plan.target(), plan.names(), plan.tables(), options, progress);
         } catch (Cutover.FailedAfterFence e) {
-            return failed(out, settings.json(), e);
+            return failed(out, json, e);
         }
-        if (settings.json()) {
+        if (json) {
             Output.json(out, result);
         }
         return Warp.OK;

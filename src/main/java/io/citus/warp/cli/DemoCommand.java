@@ -1,10 +1,14 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.cutover.SequenceSync;
+import io.citus.warp.common.SinkConfigKeys;
+import io.citus.warp.common.TableName;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
 import io.citus.warp.demo.SampleDatabase;
 import io.citus.warp.embedded.LocalPostgres;
+import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.runtime.ConnectRuntime;
 import io.citus.warp.status.MigrationStatus;
 import picocli.CommandLine.Command;
@@ -56,13 +60,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.printf("source %s: %d branches, %d tellers, %d accounts, 500 history rows; target %s: empty%n", source, branches,
                     branches * 10, branches * accountsPerBranch, target);
-            MigrationSettings settings = new MigrationSettings();
-            settings.spec = spec;
-            settings.name = "demo";
-            settings.tables = SampleDatabase.TABLES;
-            settings.source = source.jdbcUrl();
-            settings.target = target.jdbcUrl();
-            settings.resolve();
+            // The Connect worker runs on this machine: it reaches the databases as warp does, and reads the passwords from
+            // the secrets file warp writes under ~/.warp.
+            MigrationPlan plan = new MigrationPlan(new MigrationNames("demo"), source, target, source, target, null,
+                    SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA, TableName.parseList(SampleDatabase.TABLES));
 
             Connection writerConnection = source.connect();
             SampleDatabase.Writer writer = new SampleDatabase.Writer(writerConnection, branches, branches * accountsPerBranch, writePause);
@@ -85,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
                             + (writer.failure() == null ? "" : " (" + writer.failure().getMessage() + ")"));
                     out.flush();
                 };
-                MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(stopLoad), out);
+                MigrationRun.Outcome outcome = MigrationRun.run(plan, runtime, options(stopLoad), out);
                 writer.stop();
                 join(writerThread);
                 writerConnection.close();

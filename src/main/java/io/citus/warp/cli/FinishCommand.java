@@ -3,7 +3,8 @@ package io.citus.warp.cli;
 import io.citus.warp.migration.FindingsException;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.cutover.Teardown;
-import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.lock.RunLock;
 import io.citus.warp.status.MigrationStatus;
 import io.citus.warp.status.StatusProbe;
@@ -56,14 +57,14 @@ public final class FinishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PgEndpoint source = settings.sourceEndpoint();
-        PgEndpoint target = settings.targetEndpoint();
+        settings.sourceEndpoint();
+        settings.targetEndpoint();
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
         PrintWriter out = spec.commandLine().getOut();
         if (strimzi && operatorOwnedConnectorsRemain(client, out)) {
             return Warp.FINDINGS;
         }
-        return finish(client, settings.kafka(), source, target, settings, force,
+        return finish(client, settings.kafka(), settings, force,
                 new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema(), force), spec.commandLine().getOut());
     }
 
@@ -94,18 +95,18 @@ public final class FinishCommand implements Callable<Integer> {
         return true;
     }
 
-    static int finish(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, PgEndpoint source, PgEndpoint target, MigrationSettings settings,
+    static int finish(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, MigrationSettings settings,
                       boolean force, Teardown.Options options, PrintWriter out) throws Exception {
         // Refused while another run of this migration (a start copying, a cutover) is in progress, and vice versa.
-        try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "finish")) {
-            return finishLocked(client, bootstrap, source, target, settings, force, options, out);
+        try (RunLock lock = RunLock.acquire(settings.sourceEndpoint(), settings.names().slot(), "finish")) {
+            return finishLocked(client, bootstrap, settings.plan(), settings.json(), force, options, out);
         }
     }
 
     /** Whether the sink's consumer group has no offsets left (finish deletes them with the sink). */
-    private static boolean consumerGroupGone(io.citus.warp.runtime.KafkaClients kafka, MigrationSettings settings) throws Exception {
+    private static boolean consumerGroupGone(io.citus.warp.runtime.KafkaClients kafka, MigrationNames names) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = kafka.admin(Map.of())) {
-            return admin.listConsumerGroupOffsets(settings.names().consumerGroup()).partitionsToOffsetAndMetadata()
+            return admin.listConsumerGroupOffsets(names.consumerGroup()).partitionsToOffsetAndMetadata()
                     .get(30, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
@@ -115,11 +116,10 @@ public final class FinishCommand implements Callable<Integer> {
         }
     }
 
-    private static int finishLocked(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, PgEndpoint source,
-                                    PgEndpoint target, MigrationSettings settings, boolean force, Teardown.Options options,
-                                    PrintWriter out) throws Exception {
-        List<io.citus.warp.common.TableName> tables = Tables.resolve(settings, source);
-        Optional<SourceState.Fence> fence = SourceState.fence(source, settings, tables);
+    private static int finishLocked(ConnectClient client, io.citus.warp.runtime.KafkaClients bootstrap, MigrationPlan plan,
+                                    boolean json, boolean force, Teardown.Options options, PrintWriter out) throws Exception {
+        MigrationNames names = plan.names();
+        Optional<SourceState.Fence> fence = SourceState.fence(plan);
         if (fence.isPresent() && !fence.get().state().completed() && !force) {
             throw new FindingsException("refusing to finish: " + fence.get().describe() + ". The migrated tables on the source refuse"
                     + " writes, and that cutover never proved the target complete. Run `warp cutover` again to complete it, or make"
@@ -127,11 +127,11 @@ public final class FinishCommand implements Callable<Integer> {
                     + " and leaves the fence.");
         }
         if (!force) {
-            try (StatusProbe probe = new StatusProbe(client, bootstrap, source, target, settings.names(), settings.progressSchema(),
-                    tables)) {
+            try (StatusProbe probe = new StatusProbe(client, bootstrap, plan.source(), plan.target(), names, plan.progressSchema(),
+                    plan.tables())) {
                 MigrationStatus s = probe.probe();
                 boolean behind = s.verdict() != Verdict.CAUGHT_UP && s.verdict() != Verdict.NOT_DEPLOYED;
-                if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0 && consumerGroupGone(bootstrap, settings)) {
+                if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0 && consumerGroupGone(bootstrap, names)) {
                     // finish removes the connectors only after this check passed (or --force), and the group's offsets with
                     // them; the lag left is the sink's last records that carry no position of their own (heartbeats).
                     out.println("the connectors and the sink's consumer group are gone: an earlier finish removed them and was"
@@ -139,7 +139,7 @@ public final class FinishCommand implements Callable<Integer> {
                 } else if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0) {
                     // Nothing will apply them now: connectors deleted by hand.
                     out.println("refusing to finish: the connectors are not deployed and " + s.lag() + " record(s) of topic "
-                            + settings.names().topic() + " are not recorded as applied on the target; finishing now loses any change"
+                            + names.topic() + " are not recorded as applied on the target; finishing now loses any change"
                             + " among them. Run `warp start` again with the same options to apply them, then finish; or finish with --force");
                     out.flush();
                     return Warp.FINDINGS;
@@ -153,17 +153,17 @@ public final class FinishCommand implements Callable<Integer> {
                 }
             }
         }
-        List<String> done = new java.util.ArrayList<>(Teardown.run(client, bootstrap, source, target, settings.names(), options));
+        List<String> done = new java.util.ArrayList<>(Teardown.run(client, bootstrap, plan.source(), plan.target(), names, options));
         // Never left behind unknowingly: after a cutover the fence stays (the application writes to the target now).
         fence.ifPresent(f -> done.add(f.describe() + "; it stays. To make the source writable again: " + String.join("; ", f.undo())
                 + ";"));
-        if (settings.json()) {
+        if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("done", done);
             Output.json(out, r);
         } else {
             done.forEach(out::println);
-            out.println("migration " + settings.names().name() + " finished");
+            out.println("migration " + names.name() + " finished");
         }
         out.flush();
         return Warp.OK;

@@ -1,5 +1,7 @@
 package io.citus.warp.cli;
 
+import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.TableCopy;
@@ -117,11 +119,11 @@ public final class InitialLoadOptions {
      * The user's sink overrides, on top of the settings the chosen initial load needs: the slot whose captured schema
      * changes the sink follows, and the base copy's slot to wait for.
      */
-    Map<String, String> sinkOverrides(MigrationSettings settings, Map<String, String> user) {
+    Map<String, String> sinkOverrides(MigrationNames names, Map<String, String> user) {
         Map<String, String> merged = new LinkedHashMap<>();
-        merged.put(io.citus.warp.common.SinkConfigKeys.SCHEMA_CHANGES_SLOT, settings.names().slot());
+        merged.put(io.citus.warp.common.SinkConfigKeys.SCHEMA_CHANGES_SLOT, names.slot());
         if (baseCopy()) {
-            merged.put(io.citus.warp.common.SinkConfigKeys.BASE_COPY_SLOT, settings.names().slot());
+            merged.put(io.citus.warp.common.SinkConfigKeys.BASE_COPY_SLOT, names.slot());
         }
         merged.putAll(user);
         return merged;
@@ -133,27 +135,29 @@ public final class InitialLoadOptions {
      * has finished); an earlier interrupted attempt is started over, a finished one skipped. With Debezium's snapshot,
      * streaming starts at once.
      */
-    void load(MigrationSettings settings, PgEndpoint source, PgEndpoint target, List<TableName> tables,
-              Map<String, String> sinkOverrides, BaseCopy.Streaming streaming, PrintWriter out) throws Exception {
+    void load(MigrationPlan plan, Map<String, String> sinkOverrides, BaseCopy.Streaming streaming, PrintWriter out)
+            throws Exception {
+        List<TableName> tables = plan.tables();
         // Before the slot exists: every schema change after its consistent point is then in the stream.
-        try (java.sql.Connection c = source.connect(); java.sql.Connection t = target.connect()) {
-            SchemaChangeTracking.Outcome capture = SchemaChangeTracking.install(c, settings.names().slot(), tables);
+        try (java.sql.Connection c = plan.source().connect(); java.sql.Connection t = plan.target().connect()) {
+            SchemaChangeTracking.Outcome capture = SchemaChangeTracking.install(c, plan.names().slot(), tables);
             out.println((capture.capturing() ? "" : "WARN  ") + capture.detail());
             out.flush();
             // Which tables the source has now: those created later are named by status, check and verify.
-            TablesAtStart.record(t, settings.progressSchema(), settings.names().stream(),
-                    new CatalogReader(c).userTables(settings.progressSchema()), tables);
+            TablesAtStart.record(t, plan.progressSchema(), plan.names().stream(),
+                    new CatalogReader(c).userTables(plan.progressSchema()), tables);
         }
         if (!baseCopy()) {
             streaming.start();
             return;
         }
-        BaseCopy copy = new BaseCopy(source, target, settings.progressSchema(), new BaseCopyOptions(parallelism, rangeRows, binary),
+        BaseCopy copy = new BaseCopy(plan.source(), plan.target(), plan.progressSchema(),
+                new BaseCopyOptions(parallelism, rangeRows, binary),
                 line -> {
                     out.println(line);
                     out.flush();
                 });
-        copy.run(settings.names().slot(), settings.names().publication(), targets(tables, sinkOverrides), streaming);
+        copy.run(plan.names().slot(), plan.names().publication(), targets(tables, sinkOverrides), streaming);
     }
 
     /**

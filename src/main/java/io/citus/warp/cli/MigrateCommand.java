@@ -1,6 +1,6 @@
 package io.citus.warp.cli;
 
-import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.common.CitusPlacement;
 import io.citus.warp.runtime.ConnectRuntime;
 import picocli.CommandLine.Command;
@@ -48,13 +48,14 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PgEndpoint source = settings.sourceEndpoint();
-        PgEndpoint target = settings.targetEndpoint();
+        settings.sourceEndpoint();
+        settings.targetEndpoint();
         if (settings.connectUrl() != null && settings.secretsFile() == null) {
             throw StartCommand.secretsFileNeeded(spec.commandLine());
         }
+        MigrationPlan plan = settings.plan();
         if (createSchema && distribution.isEmpty()) {
-            try (Connection t = target.connect()) {
+            try (Connection t = plan.target().connect()) {
                 if (CitusPlacement.citusInstalled(t)) {
                     throw new ParameterException(spec.commandLine(), "the target is a Citus coordinator: --create-schema"
                             + " without a distribution plan would leave every table a local table on the coordinator."
@@ -71,7 +72,7 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         try (ConnectRuntime runtime = settings.connectUrl() == null ? ConnectRuntime.embedded(settings.secretsFile())
                 : ConnectRuntime.remote(settings.connectUrl(), settings.kafka())) {
-            MigrationRun.Outcome outcome = MigrationRun.run(settings, source, target, runtime, options(), progress);
+            MigrationRun.Outcome outcome = MigrationRun.run(plan, runtime, options(), progress);
             if (settings.json()) {
                 Output.json(out, MigrationRun.summary(outcome));
             }

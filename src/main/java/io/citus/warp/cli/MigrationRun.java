@@ -4,6 +4,8 @@ import io.citus.warp.cutover.Cutover;
 import io.citus.warp.cutover.Teardown;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.lock.RunLock;
+import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.common.TableName;
 import io.citus.warp.preflight.Finding;
 import io.citus.warp.preflight.Preflight;
@@ -45,19 +47,20 @@ final class MigrationRun {
     private MigrationRun() {
     }
 
-    static Outcome run(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectRuntime runtime, Options o,
-                       PrintWriter out) throws Exception {
+    static Outcome run(MigrationPlan plan, ConnectRuntime runtime, Options o, PrintWriter out) throws Exception {
         // The whole run holds the migration's lock: no start, cutover or finish of the same migration runs meanwhile.
-        try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "migrate")) {
-            return runLocked(settings, source, target, runtime, o, out);
+        try (RunLock lock = RunLock.acquire(plan.source(), plan.names().slot(), "migrate")) {
+            return runLocked(plan, runtime, o, out);
         }
     }
 
-    private static Outcome runLocked(MigrationSettings settings, PgEndpoint source, PgEndpoint target, ConnectRuntime runtime,
-                                     Options o, PrintWriter out) throws Exception {
-        List<TableName> tables = Tables.resolve(settings, source);
+    private static Outcome runLocked(MigrationPlan plan, ConnectRuntime runtime, Options o, PrintWriter out) throws Exception {
+        PgEndpoint source = plan.source();
+        PgEndpoint target = plan.target();
+        MigrationNames names = plan.names();
+        List<TableName> tables = plan.tables();
         out.println("== check");
-        List<Finding> findings = CheckCommand.run(settings, source, target, runtime.client(), runtime.isEmbedded(), o.createSchema(),
+        List<Finding> findings = CheckCommand.run(plan, runtime.client(), runtime.isEmbedded(), o.createSchema(),
                 !o.initialLoad().baseCopy());
         Output.findings(out, findings);
         if (Preflight.hasBlocker(findings)) {
@@ -74,12 +77,12 @@ final class MigrationRun {
         }
         // Snapshot and catch-up times count from the start of the initial load, whichever path it takes.
         long t0 = System.nanoTime();
-        Map<String, String> sinkSettings = o.initialLoad().sinkOverrides(settings, o.sinkOverrides());
-        Deployment deployment = StartCommand.deployment(settings, source, target, o.initialLoad().sourceOverrides(o.sourceOverrides()),
-                sinkSettings, runtime.isEmbedded(), runtime.kafka());
+        Map<String, String> sinkSettings = o.initialLoad().sinkOverrides(names, o.sinkOverrides());
+        Deployment deployment = StartCommand.deployment(plan, o.initialLoad().sourceOverrides(o.sourceOverrides()), sinkSettings,
+                runtime.kafka(), true);
         List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(source));
-        errors.addAll(Deployer.validateBoth(runtime.client(), settings.names().sourceConnector(), deployment.sourceConfig(),
-                settings.names().sinkConnector(), deployment.sinkConfig()));
+        errors.addAll(Deployer.validateBoth(runtime.client(), names.sourceConnector(), deployment.sourceConfig(),
+                names.sinkConnector(), deployment.sinkConfig()));
         if (!errors.isEmpty()) {
             out.println("validation failed; nothing deployed:");
             errors.forEach(e -> out.println("  " + e));
@@ -87,16 +90,16 @@ final class MigrationRun {
             return new Outcome(Warp.FINDINGS, -1, -1, null, null, null);
         }
         out.println(o.initialLoad().baseCopy() ? "== base copy" : "== start");
-        o.initialLoad().load(settings, source, target, tables, sinkSettings, new ConnectorStreaming(runtime.client(), deployment,
-                settings.names().sourceConnector(), settings.names().sinkConnector(), line -> {
+        o.initialLoad().load(plan, sinkSettings, new ConnectorStreaming(runtime.client(), deployment,
+                names.sourceConnector(), names.sinkConnector(), line -> {
                     out.println(line);
                     out.flush();
-                }).creatingTopic(runtime.kafka(), settings.names().topic()), out);
+                }).creatingTopic(runtime.kafka(), names.topic()), out);
         out.flush();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};
-        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.kafka(), source, target, settings.names(),
-                settings.progressSchema(), tables)) {
+        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.kafka(), source, target, names,
+                plan.progressSchema(), tables)) {
             out.println("== waiting until caught up");
             MigrationStatus caughtUp = io.citus.warp.cutover.CaughtUp.await(probe, o.cutoverOptions().timeout(), Duration.ofSeconds(1), s -> {
                 if (snapshotDone[0] < 0 && s.verdict() != Verdict.SNAPSHOTTING && s.verdict() != Verdict.NOT_DEPLOYED) {
@@ -137,7 +140,7 @@ final class MigrationRun {
             out.println("== cutover");
             Cutover.Result cutover;
             try {
-                cutover = Cutover.run(probe, source, target, settings.names(), tables, o.cutoverOptions(), out);
+                cutover = Cutover.run(probe, source, target, names, tables, o.cutoverOptions(), out);
             } catch (Cutover.FailedAfterFence e) {
                 // Nothing is torn down: replication goes on, the slot keeps every change since.
                 int code = CutoverCommand.failed(out, false, e);
@@ -148,8 +151,8 @@ final class MigrationRun {
             }
             MigrationStatus last = probe.probe();
             out.println("== finish");
-            Teardown.run(runtime.client(), runtime.kafka(), source, target, settings.names(),
-                    new Teardown.Options(false, false, settings.progressSchema(), false)).forEach(out::println);
+            Teardown.run(runtime.client(), runtime.kafka(), source, target, names,
+                    new Teardown.Options(false, false, plan.progressSchema(), false)).forEach(out::println);
             out.flush();
             return new Outcome(Warp.OK, snapshotDone[0] / 1_000_000, catchUp / 1_000_000, verify, cutover, last);
         }

@@ -3,6 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
 import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -79,6 +80,8 @@ public final class MigrationSettings {
     boolean json;
 
     private boolean resolved;
+    private PgEndpoint sourceEndpoint;
+    private PgEndpoint targetEndpoint;
 
     static final String DEFAULT_NAME = "migration";
     public static final String SOURCE_PASSWORD_ENV = "WARP_SOURCE_PASSWORD";
@@ -133,29 +136,37 @@ public final class MigrationSettings {
         return flag != null ? flag : p.getProperty(key);
     }
 
+    /** The source with its password (read once: a password file is read, a prompt answered, only the first time). */
     public PgEndpoint sourceEndpoint() {
         resolve();
         if (source == null) {
             throw new ParameterException(spec.commandLine(), "--source is required (or source= in --config)");
         }
-        return withPassword(parseEndpoint(source, "--source"), sourcePasswordFile, SOURCE_PASSWORD_ENV, sourcePasswordPrompt,
-                "--source-password-file");
+        if (sourceEndpoint == null) {
+            sourceEndpoint = withPassword(parseEndpoint(source, "--source"), sourcePasswordFile, SOURCE_PASSWORD_ENV,
+                    sourcePasswordPrompt, "--source-password-file");
+        }
+        return sourceEndpoint;
     }
 
+    /** The target with its password (read once). */
     public PgEndpoint targetEndpoint() {
         resolve();
         if (target == null) {
             throw new ParameterException(spec.commandLine(), "--target is required (or target= in --config)");
         }
-        return withPassword(parseEndpoint(target, "--target"), targetPasswordFile, TARGET_PASSWORD_ENV, targetPasswordPrompt,
-                "--target-password-file");
+        if (targetEndpoint == null) {
+            targetEndpoint = withPassword(parseEndpoint(target, "--target"), targetPasswordFile, TARGET_PASSWORD_ENV,
+                    targetPasswordPrompt, "--target-password-file");
+        }
+        return targetEndpoint;
     }
 
     /**
      * {@code warpView} as the Connect workers reach it: --connect-source / --connect-target when given (their password is
      * never used: the connectors read it from the secrets file), else the same endpoint.
      */
-    public PgEndpoint forConnectWorkers(PgEndpoint warpView, boolean sourceSide) {
+    private PgEndpoint forConnectWorkers(PgEndpoint warpView, boolean sourceSide) {
         resolve();
         String url = sourceSide ? connectSource : connectTarget;
         if (url == null) {
@@ -197,8 +208,20 @@ public final class MigrationSettings {
         }
     }
 
+    /**
+     * The migration these options describe: endpoints with their passwords (as warp and as the Connect workers reach
+     * them), names, progress schema, and the tables, resolved once here (--tables, else those warp start recorded on the
+     * target, else every user table of the source).
+     */
+    public MigrationPlan plan() throws java.sql.SQLException {
+        PgEndpoint source = sourceEndpoint();
+        PgEndpoint target = targetEndpoint();
+        return new MigrationPlan(names(), source, target, forConnectWorkers(source, true), forConnectWorkers(target, false),
+                secretsFile(), progressSchema(), Tables.resolve(explicitTables(), source, target, names(), progressSchema()));
+    }
+
     /** The tables given with --tables; empty means "discover all on the source". */
-    public List<TableName> explicitTables() {
+    private List<TableName> explicitTables() {
         resolve();
         return TableName.parseList(tables);
     }

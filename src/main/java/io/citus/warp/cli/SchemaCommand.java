@@ -1,6 +1,6 @@
 package io.citus.warp.cli;
 
-import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.common.TableName;
 import io.citus.warp.schema.SchemaCopy;
 import picocli.CommandLine.Command;
@@ -38,10 +38,9 @@ public final class SchemaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PgEndpoint source = settings.sourceEndpoint();
-        PgEndpoint target = settings.targetEndpoint();
+        MigrationPlan migration = settings.plan();
         Map<TableName, String> plan = distribution.distribution(spec.commandLine());
-        SchemaCopy.Result result = SchemaCopy.run(source, target, Tables.resolve(settings, source), ddlFrom, plan,
+        SchemaCopy.Result result = SchemaCopy.run(migration.source(), migration.target(), migration.tables(), ddlFrom, plan,
                 distribution.referenceTables(), dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (settings.json()) {

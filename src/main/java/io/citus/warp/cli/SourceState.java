@@ -1,8 +1,7 @@
 package io.citus.warp.cli;
 
-import io.citus.warp.common.TableName;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.cutover.WriteFence;
-import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.lock.RunLock;
 
 import java.sql.Connection;
@@ -29,25 +28,25 @@ final class SourceState {
     private SourceState() {
     }
 
-    static Optional<Fence> fence(PgEndpoint source, MigrationSettings settings, List<TableName> tables) throws SQLException {
-        try (Connection c = source.connect()) {
-            Optional<WriteFence.State> state = WriteFence.state(c, settings.names().name());
+    static Optional<Fence> fence(MigrationPlan plan) throws SQLException {
+        try (Connection c = plan.source().connect()) {
+            Optional<WriteFence.State> state = WriteFence.state(c, plan.names().name());
             if (state.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Fence(state.get(), WriteFence.undoStatements(c, settings.names().name(), tables)));
+            return Optional.of(new Fence(state.get(), WriteFence.undoStatements(c, plan.names().name(), plan.tables())));
         }
     }
 
     /** Lines for {@code warp status}: a run in progress, a fence in place and what to do about it. */
-    static List<String> describe(PgEndpoint source, MigrationSettings settings, List<TableName> tables) throws SQLException {
+    static List<String> describe(MigrationPlan plan) throws SQLException {
         List<String> lines = new ArrayList<>();
         Optional<RunLock.Holder> holder;
-        try (Connection c = source.connect()) {
-            holder = RunLock.holder(c, settings.names().slot());
+        try (Connection c = plan.source().connect()) {
+            holder = RunLock.holder(c, plan.names().slot());
         }
         holder.ifPresent(h -> lines.add("in progress: " + h.application() + " (source session pid " + h.pid() + ", since " + h.since() + ")"));
-        Optional<Fence> fence = fence(source, settings, tables);
+        Optional<Fence> fence = fence(plan);
         if (fence.isPresent()) {
             lines.add(fence.get().describe());
             if (!fence.get().state().completed() && holder.isEmpty()) {

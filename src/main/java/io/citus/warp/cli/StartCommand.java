@@ -3,6 +3,7 @@ package io.citus.warp.cli;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.lock.RunLock;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
@@ -61,12 +62,13 @@ public final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PgEndpoint source = settings.sourceEndpoint();
-        PgEndpoint target = settings.targetEndpoint();
+        settings.sourceEndpoint();
+        settings.targetEndpoint();
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
-            Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(overrides.source),
-                    initialLoad.sinkOverrides(settings, overrides.sink), false, settings.kafka(), false);
+            MigrationPlan plan = settings.plan();
+            Deployment deployment = deployment(plan, initialLoad.sourceOverrides(overrides.source),
+                    initialLoad.sinkOverrides(plan.names(), overrides.sink), settings.kafka(), false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
@@ -80,13 +82,13 @@ public final class StartCommand implements Callable<Integer> {
         if (settings.secretsFile() == null) {
             throw secretsFileNeeded(spec.commandLine());
         }
+        MigrationPlan plan = settings.plan();
         PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
-        Map<String, String> sinkSettings = initialLoad.sinkOverrides(settings, overrides.sink);
-        Deployment deployment = deployment(settings, source, target, initialLoad.sourceOverrides(overrides.source), sinkSettings, false,
-                settings.kafka());
-        List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(source));
-        errors.addAll(initialLoad.refusals(target, deployment.tables()));
+        Map<String, String> sinkSettings = initialLoad.sinkOverrides(plan.names(), overrides.sink);
+        Deployment deployment = deployment(plan, initialLoad.sourceOverrides(overrides.source), sinkSettings, settings.kafka(), true);
+        List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(plan.source()));
+        errors.addAll(initialLoad.refusals(plan.target(), plan.tables()));
         if (client != null) {
             errors.addAll(Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
                     settings.names().sinkConnector(), deployment.sinkConfig()));
@@ -101,8 +103,8 @@ public final class StartCommand implements Callable<Integer> {
                 streaming.asKafkaConnectors(printStrimzi, strimziCluster);
             }
             // One run of a migration at a time: a second start would remove this one's connector and slot under its copy.
-            try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "start")) {
-                initialLoad.load(settings, source, target, deployment.tables(), sinkSettings, streaming, progress);
+            try (RunLock lock = RunLock.acquire(plan.source(), settings.names().slot(), "start")) {
+                initialLoad.load(plan, sinkSettings, streaming, progress);
             }
         }
         return report(client, printStrimzi != null, deployment, settings, out, errors);
@@ -119,16 +121,14 @@ public final class StartCommand implements Callable<Integer> {
                 + " volume / Kubernetes secret) and give its path here");
     }
 
-    static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
-                                 Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
-                                 io.citus.warp.runtime.KafkaClients kafka) throws java.sql.SQLException {
-        return deployment(settings, source, target, sourceOverrides, sinkOverrides, embedded, kafka, true);
-    }
-
-    /** @param readCatalog read settings that depend on the source tables (replica identity indexes) from the source */
-    static Deployment deployment(MigrationSettings settings, PgEndpoint source, PgEndpoint target,
-                                 Map<String, String> sourceOverrides, Map<String, String> sinkOverrides, boolean embedded,
+    /**
+     * The two connector configs of {@code plan}.
+     *
+     * @param readCatalog read settings that depend on the source tables (replica identity indexes) from the source
+     */
+    static Deployment deployment(MigrationPlan plan, Map<String, String> sourceOverrides, Map<String, String> sinkOverrides,
                                  io.citus.warp.runtime.KafkaClients kafka, boolean readCatalog) throws java.sql.SQLException {
+        PgEndpoint source = plan.source();
         String bootstrapServers = kafka.bootstrapServers();
         // A secured cluster (--kafka-config) needs the sink's own client settings, kafka.admin.* (secrets through a
         // config provider): warp does not copy the file's secrets into a connector config that Connect's REST API shows.
@@ -139,7 +139,7 @@ public final class StartCommand implements Callable<Integer> {
             sinkOverrides = new LinkedHashMap<>(sinkOverrides);
             sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
         }
-        List<io.citus.warp.common.TableName> tables = Tables.resolve(settings, source);
+        List<io.citus.warp.common.TableName> tables = plan.tables();
         if (readCatalog && !sinkOverrides.containsKey(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX)) {
             // Tables with REPLICA IDENTITY USING INDEX: the sink matches their updates and deletes by that index.
             String identity = io.citus.warp.schema.ReplicaIdentity.indexColumns(source, tables);
@@ -156,15 +156,14 @@ public final class StartCommand implements Callable<Integer> {
                 sourceOverrides.putAll(own);
             }
         }
-        String secrets = settings.secretsFile();
+        String secrets = plan.secretsFile();
         if (secrets == null) {
             // Only for a worker on this machine (embedded, or start --print); a remote cluster needs --secrets-file.
-            secrets = Deployment.writeLocalSecrets(settings.names().name(), source, target);
+            secrets = Deployment.writeLocalSecrets(plan.names().name(), source, plan.target());
         }
         // The connectors reach the databases as the workers see them (--connect-source/--connect-target).
-        return new Deployment(settings.names(), settings.forConnectWorkers(source, true), settings.forConnectWorkers(target, false),
-                tables, secrets,
-                settings.progressSchema(), sourceOverrides, sinkOverrides);
+        return new Deployment(plan.names(), plan.connectSource(), plan.connectTarget(), tables, secrets, plan.progressSchema(),
+                sourceOverrides, sinkOverrides);
     }
 
     private static int report(ConnectClient client, boolean asResources, Deployment deployment, MigrationSettings settings, PrintWriter out,

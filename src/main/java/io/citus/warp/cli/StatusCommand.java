@@ -1,7 +1,7 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
-import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.status.MigrationStatus;
 import io.citus.warp.status.StatusProbe;
 import io.citus.warp.status.StatusView;
@@ -36,13 +36,11 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PgEndpoint source = settings.sourceEndpoint();
-        PgEndpoint target = settings.targetEndpoint();
+        MigrationPlan plan = settings.plan();
         ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
         PrintWriter out = spec.commandLine().getOut();
-        java.util.List<io.citus.warp.common.TableName> tables = Tables.resolve(settings, source);
-        try (StatusProbe probe = new StatusProbe(client, settings.kafka(), source, target, settings.names(),
-                settings.progressSchema(), tables)) {
+        try (StatusProbe probe = new StatusProbe(client, settings.kafka(), plan.source(), plan.target(), plan.names(),
+                plan.progressSchema(), plan.tables())) {
             while (true) {
                 MigrationStatus status = probe.probe();
                 if (settings.json()) {
@@ -52,7 +50,7 @@ public final class StatusCommand implements Callable<Integer> {
                         out.print("\033[H\033[2J");
                     }
                     out.print(StatusView.render(status));
-                    SourceState.describe(source, settings, tables).forEach(out::println);
+                    SourceState.describe(plan).forEach(out::println);
                     out.flush();
                 }
                 if (watch == null) {

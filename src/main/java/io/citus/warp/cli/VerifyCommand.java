@@ -2,7 +2,7 @@ package io.citus.warp.cli;
 
 import io.citus.warp.common.TableMapping;
 import io.citus.warp.connect.ConnectClient;
-import io.citus.warp.db.PgEndpoint;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.status.ProgressLocation;
 import io.citus.warp.verify.Verification;
 import picocli.CommandLine.Command;
@@ -35,17 +35,17 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PgEndpoint source = settings.sourceEndpoint();
-        PgEndpoint target = settings.targetEndpoint();
+        MigrationPlan plan = settings.plan();
         // Where the sink writes each table: the deployed sink's mapping, when Connect is given (else the source's names).
         ConnectClient connect = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
         TableMapping mapping = ProgressLocation.resolve(connect, settings.names(), settings.progressSchema()).mapping();
-        Verification.Result result = Verification.run(source, target, Tables.resolve(settings, source), mapping, chunkSize, rechecks);
+        Verification.Result result = Verification.run(plan.source(), plan.target(), plan.tables(), mapping, chunkSize,
+                rechecks);
         if (settings.json()) {
             Output.json(spec.commandLine().getOut(), result);
         } else {
             Verification.print(spec.commandLine().getOut(), result);
-            Tables.createdAfterStart(settings, source).ifPresent(line -> spec.commandLine().getOut().println(line));
+            Tables.createdAfterStart(plan).ifPresent(line -> spec.commandLine().getOut().println(line));
         }
         return result.equal() ? Warp.OK : Warp.FINDINGS;
     }
