@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,7 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Finding> findings;
         try {
-            findings = run(settings.plan(), settings.connectUrl() == null ? null
-                    : new ConnectClient(URI.create(settings.connectUrl())), false, schemaWillBeCreated,
+            findings = run(settings.plan(), settings.connectClient(), false, schemaWillBeCreated,
                     initialLoad == InitialLoadOptions.Mode.DEBEZIUM);
         } catch (java.sql.SQLException e) {
             // Listing the source's tables failed: the source cannot be read.

@@ -1,7 +1,6 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.migration.FindingsException;
-import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.cutover.Cutover;
 import io.citus.warp.basecopy.BaseCopyProgress;
 import io.citus.warp.db.PgEndpoint;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,7 +50,7 @@ public final class CutoverCommand implements Callable<Integer> {
         try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "cutover")) {
             refuseUnfinishedBaseCopy(target, settings.names(), settings.progressSchema());
             MigrationPlan plan = settings.plan();
-            try (StatusProbe probe = new StatusProbe(new ConnectClient(URI.create(settings.connectUrl())), settings.kafka(),
+            try (StatusProbe probe = new StatusProbe(settings.connectClient(), settings.kafka(),
                     source, target, plan.names(), plan.progressSchema(), plan.tables())) {
                 return run(probe, plan, cutover.options(), settings.json(), spec.commandLine().getOut());
             }

@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ public final class FinishCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         settings.sourceEndpoint();
         settings.targetEndpoint();
-        ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        ConnectClient client = settings.connectClient();
         PrintWriter out = spec.commandLine().getOut();
         if (strimzi && operatorOwnedConnectorsRemain(client, out)) {
             return Warp.FINDINGS;

@@ -1,5 +1,6 @@
 package io.citus.warp.cli;
 
+import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
 import io.citus.warp.migration.MigrationNames;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -238,6 +240,11 @@ public final class MigrationSettings {
     public String connectUrl() {
         resolve();
         return connectUrl;
+    }
+
+    /** A client of the Connect cluster at --connect-url; null without one (embedded mode, or not given). */
+    public ConnectClient connectClient() {
+        return connectUrl() == null ? null : new ConnectClient(URI.create(connectUrl()));
     }
 
     /** --bootstrap-servers, else the --kafka-config file's bootstrap.servers, else null. */

@@ -17,7 +17,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +83,7 @@ public final class StartCommand implements Callable<Integer> {
         }
         MigrationPlan plan = settings.plan();
         PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
-        ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        ConnectClient client = settings.connectClient();
         Map<String, String> sinkSettings = initialLoad.sinkOverrides(plan.names(), overrides.sink);
         Deployment deployment = deployment(plan, initialLoad.sourceOverrides(overrides.source), sinkSettings, settings.kafka(), true);
         List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(plan.source()));

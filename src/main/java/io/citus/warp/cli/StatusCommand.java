@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -37,7 +36,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MigrationPlan plan = settings.plan();
-        ConnectClient client = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        ConnectClient client = settings.connectClient();
         PrintWriter out = spec.commandLine().getOut();
         try (StatusProbe probe = new StatusProbe(client, settings.kafka(), plan.source(), plan.target(), plan.names(),
                 plan.progressSchema(), plan.tables())) {

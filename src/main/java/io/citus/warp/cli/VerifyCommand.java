@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.net.URI;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -37,7 +36,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MigrationPlan plan = settings.plan();
         // Where the sink writes each table: the deployed sink's mapping, when Connect is given (else the source's names).
-        ConnectClient connect = settings.connectUrl() == null ? null : new ConnectClient(URI.create(settings.connectUrl()));
+        ConnectClient connect = settings.connectClient();
         TableMapping mapping = ProgressLocation.resolve(connect, settings.names(), settings.progressSchema()).mapping();
         Verification.Result result = Verification.run(plan.source(), plan.target(), plan.tables(), mapping, chunkSize,
                 rechecks);
