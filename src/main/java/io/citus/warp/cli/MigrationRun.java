@@ -78,7 +78,7 @@ final class MigrationRun {
         // Snapshot and catch-up times count from the start of the initial load, whichever path it takes.
         long t0 = System.nanoTime();
         Map<String, String> sinkSettings = o.initialLoad().sinkOverrides(names, o.sinkOverrides());
-        Deployment deployment = StartCommand.deployment(plan, o.initialLoad().sourceOverrides(o.sourceOverrides()), sinkSettings,
+        Deployment deployment = Deployment.of(plan, o.initialLoad().sourceOverrides(o.sourceOverrides()), sinkSettings,
                 runtime.kafka(), true);
         List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(source));
         errors.addAll(Deployer.validateBoth(runtime.client(), names.sourceConnector(), deployment.sourceConfig(),

@@ -1,13 +1,11 @@
 package io.citus.warp.cli;
 
 import io.citus.warp.connect.ConnectClient;
-import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.lock.RunLock;
 import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.runtime.ConnectorStreaming;
 import io.citus.warp.runtime.Deployer;
 import io.citus.warp.runtime.Deployment;
-import io.citus.warp.schema.InheritanceTree;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +64,7 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (print) {
             MigrationPlan plan = settings.plan();
-            Deployment deployment = deployment(plan, initialLoad.sourceOverrides(overrides.source),
+            Deployment deployment = Deployment.of(plan, initialLoad.sourceOverrides(overrides.source),
                     initialLoad.sinkOverrides(plan.names(), overrides.sink), settings.kafka(), false);
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
@@ -85,7 +83,7 @@ public final class StartCommand implements Callable<Integer> {
         PrintWriter progress = settings.json() ? new PrintWriter(new java.io.StringWriter()) : out;
         ConnectClient client = settings.connectClient();
         Map<String, String> sinkSettings = initialLoad.sinkOverrides(plan.names(), overrides.sink);
-        Deployment deployment = deployment(plan, initialLoad.sourceOverrides(overrides.source), sinkSettings, settings.kafka(), true);
+        Deployment deployment = Deployment.of(plan, initialLoad.sourceOverrides(overrides.source), sinkSettings, settings.kafka(), true);
         List<String> errors = new java.util.ArrayList<>(deployment.captureErrors(plan.source()));
         errors.addAll(initialLoad.refusals(plan.target(), plan.tables()));
         if (client != null) {
@@ -118,51 +116,6 @@ public final class StartCommand implements Callable<Integer> {
                 + " the passwords in a properties file that every Connect worker can read at PATH (source.password=...,"
                 + " target.password=...; mode 600, owned by the worker's user). Create it on the workers (or a shared"
                 + " volume / Kubernetes secret) and give its path here");
-    }
-
-    /**
-     * The two connector configs of {@code plan}.
-     *
-     * @param readCatalog read settings that depend on the source tables (replica identity indexes) from the source
-     */
-    static Deployment deployment(MigrationPlan plan, Map<String, String> sourceOverrides, Map<String, String> sinkOverrides,
-                                 io.citus.warp.runtime.KafkaClients kafka, boolean readCatalog) throws java.sql.SQLException {
-        PgEndpoint source = plan.source();
-        String bootstrapServers = kafka.bootstrapServers();
-        // A secured cluster (--kafka-config) needs the sink's own client settings, kafka.admin.* (secrets through a
-        // config provider): warp does not copy the file's secrets into a connector config that Connect's REST API shows.
-        boolean sinkCanConnect = !kafka.hasProperties()
-                || sinkOverrides.keySet().stream().anyMatch(k -> k.startsWith(io.citus.warp.common.SinkConfigKeys.KAFKA_ADMIN_PREFIX));
-        if (bootstrapServers != null && sinkCanConnect && !sinkOverrides.containsKey(io.citus.warp.common.SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS)) {
-            // The sink checks its stored position against the topic (ID, first and last offsets) through this cluster.
-            sinkOverrides = new LinkedHashMap<>(sinkOverrides);
-            sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
-        }
-        List<io.citus.warp.common.TableName> tables = plan.tables();
-        if (readCatalog && !sinkOverrides.containsKey(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX)) {
-            // Tables with REPLICA IDENTITY USING INDEX: the sink matches their updates and deletes by that index.
-            String identity = io.citus.warp.schema.ReplicaIdentity.indexColumns(source, tables);
-            if (!identity.isEmpty()) {
-                sinkOverrides = new LinkedHashMap<>(sinkOverrides);
-                sinkOverrides.put(io.citus.warp.common.SinkConfigKeys.REPLICA_IDENTITY_INDEX, identity);
-            }
-        }
-        if (readCatalog && !sourceOverrides.containsKey(Deployment.SNAPSHOT_OVERRIDES)) {
-            // Debezium's snapshot reads SELECT * FROM parent, children's rows included: a parent's own rows only.
-            Map<String, String> own = Deployment.snapshotOwnRowsOnly(InheritanceTree.parents(source, tables));
-            if (!own.isEmpty()) {
-                sourceOverrides = new LinkedHashMap<>(sourceOverrides);
-                sourceOverrides.putAll(own);
-            }
-        }
-        String secrets = plan.secretsFile();
-        if (secrets == null) {
-            // Only for a worker on this machine (embedded, or start --print); a remote cluster needs --secrets-file.
-            secrets = Deployment.writeLocalSecrets(plan.names().name(), source, plan.target());
-        }
-        // The connectors reach the databases as the workers see them (--connect-source/--connect-target).
-        return new Deployment(plan.names(), plan.connectSource(), plan.connectTarget(), tables, secrets, plan.progressSchema(),
-                sourceOverrides, sinkOverrides);
     }
 
     private static int report(ConnectClient client, boolean asResources, Deployment deployment, MigrationSettings settings, PrintWriter out,

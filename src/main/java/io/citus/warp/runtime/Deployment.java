@@ -1,6 +1,9 @@
 package io.citus.warp.runtime;
 
 import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
+import io.citus.warp.schema.InheritanceTree;
+import io.citus.warp.schema.ReplicaIdentity;
 import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.embedded.WarpHome;
@@ -23,6 +26,53 @@ import java.util.Map;
 public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint target, List<TableName> tables,
                          String secretsFile, String progressSchema,
                          Map<String, String> sourceOverrides, Map<String, String> sinkOverrides) {
+
+    /**
+     * The two connector configs of {@code plan}, with the settings warp derives: the sink's Kafka bootstrap servers, the
+     * replica identity indexes and the inheritance parents' snapshot queries read from the source, and a local secrets
+     * file when none is given.
+     *
+     * @param readCatalog read settings that depend on the source tables (replica identity indexes) from the source
+     */
+    public static Deployment of(MigrationPlan plan, Map<String, String> sourceOverrides, Map<String, String> sinkOverrides,
+                                 KafkaClients kafka, boolean readCatalog) throws java.sql.SQLException {
+        PgEndpoint source = plan.source();
+        String bootstrapServers = kafka.bootstrapServers();
+        // A secured cluster (--kafka-config) needs the sink's own client settings, kafka.admin.* (secrets through a
+        // config provider): warp does not copy the file's secrets into a connector config that Connect's REST API shows.
+        boolean sinkCanConnect = !kafka.hasProperties()
+                || sinkOverrides.keySet().stream().anyMatch(k -> k.startsWith(SinkConfigKeys.KAFKA_ADMIN_PREFIX));
+        if (bootstrapServers != null && sinkCanConnect && !sinkOverrides.containsKey(SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS)) {
+            // The sink checks its stored position against the topic (ID, first and last offsets) through this cluster.
+            sinkOverrides = new LinkedHashMap<>(sinkOverrides);
+            sinkOverrides.put(SinkConfigKeys.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        List<TableName> tables = plan.tables();
+        if (readCatalog && !sinkOverrides.containsKey(SinkConfigKeys.REPLICA_IDENTITY_INDEX)) {
+            // Tables with REPLICA IDENTITY USING INDEX: the sink matches their updates and deletes by that index.
+            String identity = ReplicaIdentity.indexColumns(source, tables);
+            if (!identity.isEmpty()) {
+                sinkOverrides = new LinkedHashMap<>(sinkOverrides);
+                sinkOverrides.put(SinkConfigKeys.REPLICA_IDENTITY_INDEX, identity);
+            }
+        }
+        if (readCatalog && !sourceOverrides.containsKey(SNAPSHOT_OVERRIDES)) {
+            // Debezium's snapshot reads SELECT * FROM parent, children's rows included: a parent's own rows only.
+            Map<String, String> own = snapshotOwnRowsOnly(InheritanceTree.parents(source, tables));
+            if (!own.isEmpty()) {
+                sourceOverrides = new LinkedHashMap<>(sourceOverrides);
+                sourceOverrides.putAll(own);
+            }
+        }
+        String secrets = plan.secretsFile();
+        if (secrets == null) {
+            // Only for a worker on this machine (embedded, or start --print); a remote cluster needs --secrets-file.
+            secrets = writeLocalSecrets(plan.names().name(), source, plan.target());
+        }
+        // The connectors reach the databases as the workers see them (--connect-source/--connect-target).
+        return new Deployment(plan.names(), plan.connectSource(), plan.connectTarget(), tables, secrets, plan.progressSchema(),
+                sourceOverrides, sinkOverrides);
+    }
 
     /** The shipped templates' placeholders, filled from this migration's endpoints and names. */
     public ConnectorPlaceholders placeholders() {
