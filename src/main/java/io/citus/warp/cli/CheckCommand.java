@@ -36,16 +36,15 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--schema-will-be-created", description = "Treat missing target tables as warnings (they will be created by warp schema).")
     boolean schemaWillBeCreated;
 
-    @Option(names = "--initial-load", paramLabel = "MODE", converter = InitialLoadOptions.ModeConverter.class,
-            description = "The initial load warp start will use, base-copy (default) or debezium: what some schema features need differs.")
-    InitialLoadOptions.Mode initialLoad = InitialLoadOptions.Mode.BASE_COPY;
+    @Mixin
+    InitialLoadMode initialLoad = new InitialLoadMode();
 
     @Override
     public Integer call() throws Exception {
         List<Finding> findings;
         try {
             findings = run(settings.plan(), settings.connectClient(), false, schemaWillBeCreated,
-                    initialLoad == InitialLoadOptions.Mode.DEBEZIUM);
+                    !initialLoad.baseCopy());
         } catch (java.sql.SQLException e) {
             // Listing the source's tables failed: the source cannot be read.
             findings = List.of(Finding.blocker("source", "reachable", settings.sourceEndpoint().describe() + ": " + e.getMessage()));

@@ -11,6 +11,7 @@ import io.citus.warp.common.TableName;
 import io.citus.warp.schema.CatalogReader;
 import io.citus.warp.schema.SchemaChangeTracking;
 import io.citus.warp.schema.TablesAtStart;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -25,36 +26,8 @@ import java.util.Map;
  * (through a {@link BaseCopy.Streaming}) as soon as its slot exists.
  */
 public final class InitialLoadOptions {
-    /** The two ways to load the existing rows. */
-    public enum Mode {
-        BASE_COPY("base-copy"), DEBEZIUM("debezium");
-
-        private final String label;
-
-        Mode(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String toString() {
-            return label;
-        }
-
-        static Mode parse(String text) {
-            for (Mode m : values()) {
-                if (m.label.equals(text)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("expected base-copy or debezium: " + text);
-        }
-    }
-
-    @Option(names = "--initial-load", paramLabel = "MODE", converter = ModeConverter.class,
-            description = {"How existing rows reach the target: base-copy (default: Warp creates the slot with an exported snapshot,",
-                    "copies every table with parallel COPY under it, then Debezium streams from that slot with snapshot.mode=no_data)",
-                    "or debezium (Debezium's own snapshot through Kafka and the sink)."})
-    Mode mode = Mode.BASE_COPY;
+    @Mixin
+    InitialLoadMode mode = new InitialLoadMode();
 
     @Option(names = "--copy-parallelism", paramLabel = "N",
             description = "Base copy: parallel COPY streams, each a source and a target connection (default: the number of cores, at least 2).")
@@ -67,15 +40,8 @@ public final class InitialLoadOptions {
     @Option(names = "--copy-binary", description = "Base copy: COPY in binary format (column types must match exactly; default: text).")
     boolean binary;
 
-    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
-        @Override
-        public Mode convert(String value) {
-            return Mode.parse(value);
-        }
-    }
-
     public boolean baseCopy() {
-        return mode == Mode.BASE_COPY;
+        return mode.baseCopy();
     }
 
     /**

@@ -31,6 +31,8 @@ class SharedOptionsTest {
             "--sink-config, start, migrate, {}",
             "--distribute, schema, migrate, []",
             "--reference, schema, migrate, []",
+            "--initial-load, check, start, base-copy",
+            "--initial-load, check, migrate, base-copy",
     })
     void sameDescriptionAndDefault(String option, String one, String other, String expectedDefault) {
         OptionSpec a = option(one, option);
