@@ -62,7 +62,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     static List<Finding> run(MigrationPlan plan, ConnectClient connect, boolean embedded, boolean schemaWillBeCreated,
                              boolean debeziumSnapshot) {
-        Preflight preflight = new Preflight(plan.source(), plan.target(), plan.tables(), plan.names(), plan.progressSchema());
+        Preflight preflight = new Preflight(plan);
         preflight.checkSource();
         preflight.checkTarget(schemaWillBeCreated);
         preflight.checkSchemaFeatures(debeziumSnapshot);

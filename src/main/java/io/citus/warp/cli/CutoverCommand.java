@@ -50,8 +50,7 @@ public final class CutoverCommand implements Callable<Integer> {
         try (RunLock lock = RunLock.acquire(source, settings.names().slot(), "cutover")) {
             refuseUnfinishedBaseCopy(target, settings.names(), settings.progressSchema());
             MigrationPlan plan = settings.plan();
-            try (StatusProbe probe = new StatusProbe(settings.connectClient(), settings.kafka(),
-                    source, target, plan.names(), plan.progressSchema(), plan.tables())) {
+            try (StatusProbe probe = new StatusProbe(settings.connectClient(), settings.kafka(), plan)) {
                 return run(probe, plan, cutover.options(), settings.json(), spec.commandLine().getOut());
             }
         }
@@ -77,7 +76,7 @@ public final class CutoverCommand implements Callable<Integer> {
         PrintWriter progress = json ? new PrintWriter(new StringWriter()) : out;
         Cutover.Result result;
         try {
-            result = Cutover.run(probe, plan.source(), plan.target(), plan.names(), plan.tables(), options, progress);
+            result = Cutover.run(probe, plan, options, progress);
         } catch (Cutover.FailedAfterFence e) {
             return failed(out, json, e);
         }

@@ -126,8 +126,7 @@ public final class FinishCommand implements Callable<Integer> {
                     + " and leaves the fence.");
         }
         if (!force) {
-            try (StatusProbe probe = new StatusProbe(client, bootstrap, plan.source(), plan.target(), names, plan.progressSchema(),
-                    plan.tables())) {
+            try (StatusProbe probe = new StatusProbe(client, bootstrap, plan)) {
                 MigrationStatus s = probe.probe();
                 boolean behind = s.verdict() != Verdict.CAUGHT_UP && s.verdict() != Verdict.NOT_DEPLOYED;
                 if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0 && consumerGroupGone(bootstrap, names)) {

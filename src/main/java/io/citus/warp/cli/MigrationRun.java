@@ -98,8 +98,7 @@ final class MigrationRun {
         out.flush();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};
-        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.kafka(), source, target, names,
-                plan.progressSchema(), tables)) {
+        try (StatusProbe probe = new StatusProbe(runtime.client(), runtime.kafka(), plan)) {
             out.println("== waiting until caught up");
             MigrationStatus caughtUp = io.citus.warp.cutover.CaughtUp.await(probe, o.cutoverOptions().timeout(), Duration.ofSeconds(1), s -> {
                 if (snapshotDone[0] < 0 && s.verdict() != Verdict.SNAPSHOTTING && s.verdict() != Verdict.NOT_DEPLOYED) {
@@ -140,7 +139,7 @@ final class MigrationRun {
             out.println("== cutover");
             Cutover.Result cutover;
             try {
-                cutover = Cutover.run(probe, source, target, names, tables, o.cutoverOptions(), out);
+                cutover = Cutover.run(probe, plan, o.cutoverOptions(), out);
             } catch (Cutover.FailedAfterFence e) {
                 // Nothing is torn down: replication goes on, the slot keeps every change since.
                 int code = CutoverCommand.failed(out, false, e);

@@ -38,8 +38,7 @@ public final class StatusCommand implements Callable<Integer> {
         MigrationPlan plan = settings.plan();
         ConnectClient client = settings.connectClient();
         PrintWriter out = spec.commandLine().getOut();
-        try (StatusProbe probe = new StatusProbe(client, settings.kafka(), plan.source(), plan.target(), plan.names(),
-                plan.progressSchema(), plan.tables())) {
+        try (StatusProbe probe = new StatusProbe(client, settings.kafka(), plan)) {
             while (true) {
                 MigrationStatus status = probe.probe();
                 if (settings.json()) {

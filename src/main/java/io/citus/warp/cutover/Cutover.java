@@ -1,6 +1,7 @@
 package io.citus.warp.cutover;
 
 import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
 import io.citus.warp.status.StatusProbe;
@@ -57,8 +58,11 @@ public final class Cutover {
     private Cutover() {
     }
 
-    public static Result run(StatusProbe probe, PgEndpoint source, PgEndpoint target, MigrationNames names, List<TableName> tables,
-                             Options o, PrintWriter out) throws Exception {
+    public static Result run(StatusProbe probe, MigrationPlan plan, Options o, PrintWriter out) throws Exception {
+        PgEndpoint source = plan.source();
+        PgEndpoint target = plan.target();
+        MigrationNames names = plan.names();
+        List<TableName> tables = plan.tables();
         out.println("waiting until every snapshot is complete and the sink is at most " + PRE_FENCE_LAG + " records behind...");
         out.flush();
         // The fence waits for the rest: the less there is, the shorter the source is read-only.

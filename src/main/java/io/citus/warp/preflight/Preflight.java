@@ -1,6 +1,7 @@
 package io.citus.warp.preflight;
 
 import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.db.Sql;
@@ -29,12 +30,12 @@ public final class Preflight {
     private final List<Finding> findings = new ArrayList<>();
     private final Map<TableName, TableDefinition> sourceTables = new LinkedHashMap<>();
 
-    public Preflight(PgEndpoint source, PgEndpoint target, List<TableName> tables, MigrationNames names, String progressSchema) {
-        this.source = source;
-        this.target = target;
-        this.tables = tables;
-        this.names = names;
-        this.progressSchema = progressSchema;
+    public Preflight(MigrationPlan plan) {
+        this.source = plan.source();
+        this.target = plan.target();
+        this.tables = plan.tables();
+        this.names = plan.names();
+        this.progressSchema = plan.progressSchema();
     }
 
     public List<Finding> findings() {

@@ -3,6 +3,7 @@ package io.citus.warp.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.citus.warp.basecopy.BaseCopyProgress;
 import io.citus.warp.migration.MigrationNames;
+import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.connect.ConnectRestException;
 import io.citus.warp.db.PgEndpoint;
@@ -41,17 +42,20 @@ public final class StatusProbe implements AutoCloseable {
     private final String progressSchema;
     private final List<TableName> tables;
 
-    public StatusProbe(ConnectClient connect, KafkaClients kafka, PgEndpoint source, PgEndpoint target,
-                       MigrationNames names, String progressSchema, List<TableName> tables) {
+    /**
+     * @param connect the Connect cluster, or null (connector states then unknown)
+     * @param kafka   warp's Kafka clients, for the sink's lag (unknown without bootstrap servers)
+     */
+    public StatusProbe(ConnectClient connect, KafkaClients kafka, MigrationPlan plan) {
         this.connect = connect;
         this.admin = kafka == null || !kafka.known() ? null : kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
-        this.source = source;
-        this.target = target;
-        this.names = names;
-        this.progressSchema = progressSchema;
-        this.tables = tables;
+        this.source = plan.source();
+        this.target = plan.target();
+        this.names = plan.names();
+        this.progressSchema = plan.progressSchema();
+        this.tables = plan.tables();
     }
 
     public MigrationStatus probe() throws SQLException {
