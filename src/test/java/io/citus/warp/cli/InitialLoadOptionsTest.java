@@ -47,7 +47,7 @@ class InitialLoadOptionsTest {
     @Test
     void baseCopyTargetsFollowTheSinksSchemaAndTableMapping() {
         List<TableName> tables = List.of(TableName.parse("public.a"), TableName.parse("public.b"), TableName.parse("other.c"));
-        List<TableCopy> copies = InitialLoadOptions.targets(tables, Map.of("schema.mapping", "public=app", "table.mapping",
+        List<TableCopy> copies = io.citus.warp.basecopy.InitialLoad.targets(tables, Map.of("schema.mapping", "public=app", "table.mapping",
                 "public.b=sales.bee"));
         assertEquals(List.of(new TableCopy(tables.get(0), new TableName("app", "a")),
                 new TableCopy(tables.get(1), new TableName("sales", "bee")),
@@ -64,7 +64,7 @@ class InitialLoadOptionsTest {
         List<TableName> tables = List.of(new TableName("public", "orders"), new TableName("Odd Schema", "a.b"),
                 new TableName("public", "plain"));
         Map<String, String> sink = Map.of("table.mapping", "orders=sales.orders, \"Odd Schema\".\"a.b\"=\"Target\".ab");
-        List<TableCopy> copies = InitialLoadOptions.targets(tables, sink);
+        List<TableCopy> copies = io.citus.warp.basecopy.InitialLoad.targets(tables, sink);
         io.citus.warp.common.TableMapping sinks = io.citus.warp.common.TableMapping.of(sink);
         for (TableCopy copy : copies) {
             assertEquals(sinks.target(copy.source()), copy.target(), "the copy and the sink agree on " + copy.source());
