@@ -150,9 +150,11 @@ public final class StatusProbe implements AutoCloseable {
      * (see CaptureCoverage); what they leave out, or let through besides, goes to the notes.
      */
     private boolean capturesEveryTable(List<String> notes) throws SQLException {
-        Map<String, String> sourceConfig;
+        Map<String, String> sourceConfig = Map.of(); // without Connect: the publication alone is checked
         try {
-            sourceConfig = ProgressLocation.strings(connect.connectorConfig(names.sourceConnector()));
+            if (connect != null) {
+                sourceConfig = ProgressLocation.strings(connect.connectorConfig(names.sourceConnector()));
+            }
         } catch (ConnectRestException e) {
             if (e.status() == 404) {
                 return true;
