@@ -342,7 +342,8 @@ public final class StatusProbe implements AutoCloseable {
                     status.path("connector").path("trace").asText(null));
         } catch (ConnectRestException e) {
             if (e.status() == 404) {
-                return new ConnectorState(name, "NOT DEPLOYED", List.of(), null);
+                // Connect has no status yet for a connector created a moment ago (its worker has not started it).
+                return new ConnectorState(name, connect.exists(name) ? "UNASSIGNED" : "NOT DEPLOYED", List.of(), null);
             }
             throw e;
         }
