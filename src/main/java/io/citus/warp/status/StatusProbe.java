@@ -154,9 +154,11 @@ public final class StatusProbe implements AutoCloseable {
      * (see CaptureCoverage); what they leave out, or let through besides, goes to the notes.
      */
     private boolean capturesEveryTable(List<String> notes) throws SQLException {
-        Map<String, String> sourceConfig;
+        Map<String, String> sourceConfig = Map.of(); // without Connect: the publication alone is checked
         try {
-            sourceConfig = ProgressLocation.strings(connect.connectorConfig(names.sourceConnector()));
+            if (connect != null) {
+                sourceConfig = ProgressLocation.strings(connect.connectorConfig(names.sourceConnector()));
+            }
         } catch (ConnectRestException e) {
             if (e.status() == 404) {
                 return true;
@@ -344,7 +346,8 @@ public final class StatusProbe implements AutoCloseable {
                     status.path("connector").path("trace").asText(null));
         } catch (ConnectRestException e) {
             if (e.status() == 404) {
-                return new ConnectorState(name, "NOT DEPLOYED", List.of(), null);
+                // Connect has no status yet for a connector created a moment ago (its worker has not started it).
+                return new ConnectorState(name, connect.exists(name) ? "UNASSIGNED" : "NOT DEPLOYED", List.of(), null);
             }
             throw e;
         }

@@ -58,10 +58,10 @@ public final class TableVerifier {
         if (!new CatalogReader(target).exists(targetTable)) {
             return new TableResult(shown, -1, -1, 0, List.of(), "missing on the target");
         }
-        String columns = columnSetDifference(def, new CatalogReader(target).table(table));
+        String columns = columnSetDifference(def, new CatalogReader(target).table(targetTable));
         if (columns != null) {
             // A schema change the target did not follow: rows cannot be equal (the checksum reads the source's columns).
-            return new TableResult(table.toString(), -1, -1, 0, List.of(), columns);
+            return new TableResult(shown, -1, -1, 0, List.of(), columns);
         }
         List<String> pk = def.primaryKeyColumns();
         if (pk.isEmpty()) {

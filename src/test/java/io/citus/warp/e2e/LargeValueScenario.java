@@ -18,14 +18,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Values of 6 MB and 60 MB (text and bytea, PostgreSQL allows up to 1 GB per value) through an initial load and then
+ * Values of 6 MB and 40 MB (text and bytea, PostgreSQL allows up to 1 GB per value) through an initial load and then
  * while streaming: insert, update of the large value, update of another column while the large value stays an
  * unchanged TOAST value, delete; with the shipped configs unchanged. Values are incompressible (SHA-256 sums), so Kafka
  * and PostgreSQL hold them at full size. Rows are compared by the md5 and length of their text, never printed.
  */
 final class LargeValueScenario {
     static final int SIX_MB = 6_000_000;
-    static final int SIXTY_MB = 60_000_000;
+    /**
+     * 40 MB: the smallest size that still needs every limit the shipped configs raise (above the producer's default
+     * {@code buffer.memory} of 32 MiB, Jackson's 20,000,000-character string limit, and as base64 in JSON above the
+     * consumer's default {@code fetch.max.bytes} of 50 MiB). {@code -Dwarp.test.largeBytes=60000000} runs 60 MB.
+     */
+    static final int LARGE = Integer.getInteger("warp.test.largeBytes", 40_000_000);
     private static final Duration WAIT = Duration.ofSeconds(600);
 
     private LargeValueScenario() {
@@ -56,19 +61,19 @@ final class LargeValueScenario {
         }
         m.sourceSql("INSERT INTO " + t + " (id, title, body, blob) SELECT 1, 'six', (SELECT " + text(SIX_MB, 1) + "), (SELECT "
                         + bytea(SIX_MB, 2) + ")",
-                "INSERT INTO " + t + " (id, title, body) SELECT 2, 'sixty text', " + text(SIXTY_MB, 3),
+                "INSERT INTO " + t + " (id, title, body) SELECT 2, 'large text', " + text(LARGE, 3),
                 "INSERT INTO " + t + " VALUES (5, 'tiny', '', '\\x')");
         load.start(m, List.of(new TableName(s, "docs")));
         awaitEqual(m, t, 3);
 
-        // Streaming: a 60 MB bytea arrives, a large value changes, another column changes while the large values stay
+        // Streaming: a 40 MB bytea arrives, a large value changes, another column changes while the large values stay
         // unchanged TOAST values (Debezium's placeholder), and a row with large values goes.
-        m.sourceSql("INSERT INTO " + t + " (id, title, blob) SELECT 3, 'sixty bytea', " + bytea(SIXTY_MB, 4));
+        m.sourceSql("INSERT INTO " + t + " (id, title, blob) SELECT 3, 'large bytea', " + bytea(LARGE, 4));
         m.sourceSql("UPDATE " + t + " SET body = (SELECT " + text(SIX_MB, 5) + ") WHERE id = 1");
-        m.sourceSql("UPDATE " + t + " SET title = 'sixty text, renamed' WHERE id = 2");
-        m.sourceSql("UPDATE " + t + " SET title = 'sixty bytea, renamed' WHERE id = 3");
+        m.sourceSql("UPDATE " + t + " SET title = 'large text, renamed' WHERE id = 2");
+        m.sourceSql("UPDATE " + t + " SET title = 'large bytea, renamed' WHERE id = 3");
         awaitEqual(m, t, 4);
-        m.sourceSql("UPDATE " + t + " SET body = (SELECT " + text(SIXTY_MB, 6) + ") WHERE id = 2");
+        m.sourceSql("UPDATE " + t + " SET body = (SELECT " + text(LARGE, 6) + ") WHERE id = 2");
         m.sourceSql("DELETE FROM " + t + " WHERE id = 1");
         awaitEqual(m, t, 3);
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * What a schema's values and types do on their way into PostgreSQL, each through Warp's base copy and through
  * Debezium's snapshot, then while streaming, with the shipped configs: user-defined types ({@link UserTypeScenario}),
- * values of 6 MB and 60 MB ({@link LargeValueScenario}), 1,600 columns and non-default collations
+ * values of 6 MB and 40 MB ({@link LargeValueScenario}), 1,600 columns and non-default collations
  * ({@link WideAndCollatedScenario}). {@link CitusSchemaValuesTest} runs the same into Citus.
  */
 @EndToEnd
