@@ -10,7 +10,7 @@ import java.time.Duration;
  * one default each (they drifted apart when declared twice).
  */
 public final class CutoverOptions {
-    /** How long cutover waits, before and after the fence, and migrate waits to catch up. */
+    /** How long cutover waits before the fence, and migrate waits to catch up (writes go on meanwhile). */
     static final long DEFAULT_TIMEOUT_SECONDS = 3600;
 
     @Option(names = "--no-fence", description = "Do not fence writes: a point-in-time sync, not a cutover (writes after it may be missing).")
@@ -31,8 +31,11 @@ public final class CutoverOptions {
     @Option(names = "--sequence-margin", paramLabel = "N", description = "Steps added to each source sequence's next value (default: ${DEFAULT-VALUE}).")
     long sequenceMargin = 1000;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting until caught up, and until the position taken after the fence is applied, after this long (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting until caught up, before the fence, after this long (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+
+    @Option(names = "--fenced-timeout", paramLabel = "SECONDS", description = "With writes fenced: give up waiting until the position taken after the fence is applied after this long, and remove the fence (default: ${DEFAULT-VALUE}).")
+    long fencedTimeoutSeconds = 600;
 
     @Option(names = "--chunk-size", paramLabel = "ROWS", description = "Verify chunk size (default: ${DEFAULT-VALUE}).")
     int chunkSize = 10_000;
@@ -48,6 +51,7 @@ public final class CutoverOptions {
     /** These options with another wait and verify chunk size (the demo's: a small database on one machine). */
     Cutover.Options options(Duration timeout, int verifyChunkSize) {
         return new Cutover.Options(!noFence, terminateSessions, Duration.ofSeconds(writerGraceSeconds),
-                Duration.ofSeconds(fenceTimeoutSeconds), sequenceMargin, timeout, verifyChunkSize);
+                Duration.ofSeconds(fenceTimeoutSeconds), sequenceMargin, timeout, Duration.ofSeconds(Math.min(fencedTimeoutSeconds, timeout.toSeconds())),
+                verifyChunkSize);
     }
 }

@@ -25,8 +25,13 @@ public final class Cutover {
      * @param terminateSessions terminate transactions still holding write locks after {@code writerGrace}
      * @param fenceTimeout     how long open write transactions may delay the fence before cutover fails
      */
+    /**
+     * @param timeout       how long to wait until caught up before the fence (writes go on meanwhile)
+     * @param fencedTimeout how long to wait, with writes fenced, until the position taken after the fence is applied: the
+     *                      application's write downtime is bounded by it, so it is shorter than {@code timeout}
+     */
     public record Options(boolean fence, boolean terminateSessions, Duration writerGrace, Duration fenceTimeout, long sequenceMargin,
-                          Duration timeout, int chunkSize) {
+                          Duration timeout, Duration fencedTimeout, int chunkSize) {
     }
 
     /** What the fence did: installed or not, and how to remove it. */
@@ -87,7 +92,7 @@ public final class Cutover {
             String lsn = CaughtUp.currentLsn(source);
             out.println("final source position " + lsn + " (taken after the fence); waiting until it is applied...");
             out.flush();
-            CaughtUp.FinalPosition position = CaughtUp.awaitApplied(probe, source, names, lsn, o.timeout());
+            CaughtUp.FinalPosition position = CaughtUp.awaitApplied(probe, source, names, lsn, o.fencedTimeout());
             out.println("applied: " + position.how());
             List<SequenceSync.SequenceSet> sequences;
             try (Connection s = source.connect(); Connection t = target.connect()) {

@@ -26,6 +26,7 @@ class SharedOptionsTest {
             "--fence-timeout, cutover, migrate, 60",
             "--sequence-margin, cutover, migrate, 1000",
             "--timeout, cutover, migrate, 3600",
+            "--fenced-timeout, cutover, migrate, 600",
             "--chunk-size, cutover, migrate, 10000",
             "--source-config, start, migrate, {}",
             "--sink-config, start, migrate, {}",
