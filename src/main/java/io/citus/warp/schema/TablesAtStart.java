@@ -43,7 +43,7 @@ public final class TablesAtStart {
                 + " (stream, table_name, migrated, recorded_at) VALUES (?, ?, ?, clock_timestamp()) ON CONFLICT DO NOTHING")) {
             for (TableName t : every) {
                 ps.setString(1, stream);
-                ps.setString(2, t.toString());
+                ps.setString(2, t.quoted()); // quoted: a schema or table name may hold a dot
                 ps.setBoolean(3, migrated.contains(t));
                 ps.addBatch();
             }
@@ -60,13 +60,22 @@ public final class TablesAtStart {
         List<TableName> migrated = new ArrayList<>();
         Set<TableName> all = new LinkedHashSet<>();
         for (String[] r : Sql.rows(target, "SELECT table_name, migrated FROM " + table + " WHERE stream = ? ORDER BY table_name", stream)) {
-            TableName t = TableName.ofStored(r[0]);
+            TableName t = stored(r[0]);
             all.add(t);
             if ("t".equals(r[1])) {
                 migrated.add(t);
             }
         }
         return all.isEmpty() ? Optional.empty() : Optional.of(new Recorded(migrated, all));
+    }
+
+    /** A recorded name: quoted as {@link #record} writes it, or schema.table as warp before it wrote names. */
+    static TableName stored(String name) {
+        try {
+            return TableName.parse(name);
+        } catch (IllegalArgumentException e) {
+            return TableName.ofStored(name);
+        }
     }
 
     /** Tables of the source now that it did not have at the start: created since, and not migrated. */

@@ -52,7 +52,7 @@ class CitusSourceWorkloadTest extends SourceWorkloads {
                 statements.add(statement);
             }
         }
-        for (String reference : new String[] {"sync", "counters", "trunc_parent"}) {
+        for (String reference : new String[] {"sync", "counters", "trunc_parent", "fk_self"}) {
             statements.add("SELECT create_reference_table('" + s + "." + reference + "')");
         }
         for (String byKey : new String[] {"copy_text", "copy_binary", "copy_in_tx", "copy_in_tx_log", "insert_select", "multi_values",

@@ -87,6 +87,7 @@ abstract class SourceWorkloads {
             CREATE TABLE %1$s.trunc_parent (id bigint PRIMARY KEY, v text);
             CREATE TABLE %1$s.trunc_child (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES %1$s.trunc_parent, v text);
             CREATE TABLE %1$s.trunc_mixed (id bigint PRIMARY KEY, v text);
+            CREATE TABLE %1$s.fk_self (id bigint PRIMARY KEY, manager_id bigint REFERENCES %1$s.fk_self, v text);
             CREATE TABLE %1$s.measurements (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region))
               PARTITION BY LIST (region);
             CREATE TABLE %1$s.measurements_eu PARTITION OF %1$s.measurements FOR VALUES IN ('eu');
@@ -715,6 +716,32 @@ abstract class SourceWorkloads {
                     "UPDATE " + s + ".trunc_parent SET v = 'same transaction as a truncate of its child' WHERE id = 2",
                     "COMMIT");
             syncAndCompare("trunc_parent", "trunc_child");
+        });
+    }
+
+    /**
+     * Foreign keys hold at the end of each source statement, not after each row: one multi-row INSERT adds rows that
+     * reference each other, the first row referencing the second. The sink is paused meanwhile so that it receives this
+     * transaction in one group with an earlier one whose net effect breaks a foreign key (a parent deleted after its
+     * children, the parent seen first), which sends the group to the exact, row-by-row path; there the INSERT's first
+     * row fails alone, and the transaction is written as its net effect. Before that, the sink task FAILED on it (23503).
+     */
+    @Test
+    void foreignKeysHoldAtTheEndOfEachStatement() throws Exception {
+        isolated("fkstmt", new String[] {"trunc_parent", "trunc_child", "fk_self"}, () -> {
+            sql("INSERT INTO " + s + ".trunc_parent SELECT g, 'parent ' || g FROM generate_series(90001, 90005) g",
+                    "INSERT INTO " + s + ".trunc_child SELECT g, g, 'child ' || g FROM generate_series(90001, 90005) g",
+                    "INSERT INTO " + s + ".fk_self VALUES (90001, NULL, 'root')");
+            sync();
+            m.connect().pause(m.sinkConnector());
+            sql("BEGIN",
+                    "UPDATE " + s + ".trunc_parent SET v = 'to go' WHERE id = 90001",
+                    "DELETE FROM " + s + ".trunc_child WHERE parent_id = 90001",
+                    "DELETE FROM " + s + ".trunc_parent WHERE id = 90001",
+                    "COMMIT",
+                    "INSERT INTO " + s + ".fk_self VALUES (90010, 90011, 'reports to 90011'), (90011, 90001, 'reports to the root')");
+            m.connect().resume(m.sinkConnector());
+            syncAndCompare("trunc_parent", "trunc_child", "fk_self");
         });
     }
 

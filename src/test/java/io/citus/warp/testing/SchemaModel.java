@@ -249,6 +249,11 @@ public final class SchemaModel {
             return last[0].code() == 0;
         }, Boolean.TRUE::equals);
         LOG.info("schema model {}: caught up {}:\n{}", m.id(), when, last[0].out());
+        // Every table of the model existed at the start: none may be named as created after it (names with dots, quotes
+        // and commas must read back as they were recorded).
+        if (last[0].out().contains("created after the start")) {
+            throw new AssertionError("warp status " + when + " names a migrated table as created after the start: " + last[0].out());
+        }
     }
 
     private List<String> missingFindings(SchemaCase c, JsonNode findings, InitialLoad load) {

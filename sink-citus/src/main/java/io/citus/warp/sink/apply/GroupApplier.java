@@ -17,10 +17,12 @@ import java.util.List;
  * <p>Fast path: the group's net effect per table, written in batches. If that fails for a reason other
  * than a transient one, the exact path replays the group one source transaction per target
  * transaction, each change in source order, so the transactions before a bad one are committed and the
- * bad one is named precisely, with nothing of it applied.
+ * bad one is named precisely, with nothing of it applied. A transaction whose rows satisfy a foreign key only at the end
+ * of the source's statement (rows of one multi-row INSERT referencing each other) is then written as its net effect.
  */
 public final class GroupApplier {
     private static final Logger LOG = LoggerFactory.getLogger(GroupApplier.class);
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final TargetSession session;
     private final TargetTransaction target;
@@ -70,12 +72,35 @@ public final class GroupApplier {
         for (int i = 0; i < transactions.size(); i++) {
             SourceTransaction tx = transactions.get(i);
             KafkaPosition position = i == transactions.size() - 1 ? groupEnd : tx.last();
-            target.run(() -> FailureMessage.transaction(tx.txId(), tx.commitLsn(), tx.commitTsMs()).change(changes.current()), c -> {
-                session.beginStreaming();
-                changes.writeInOrder(tx.events());
-                progress.recordTransactions(c, position, tx.commitLsn(), tx.txId(), tx.commitTsMs(), 1, tx.events().size());
-                c.commit();
-            });
+            try {
+                target.run(() -> FailureMessage.transaction(tx.txId(), tx.commitLsn(), tx.commitTsMs()).change(changes.current()), c -> {
+                    session.beginStreaming();
+                    changes.writeInOrder(tx.events());
+                    progress.recordTransactions(c, position, tx.commitLsn(), tx.txId(), tx.commitTsMs(), 1, tx.events().size());
+                    c.commit();
+                });
+            } catch (ApplyException e) {
+                if (!FOREIGN_KEY_VIOLATION.equals(e.sqlState()) || changes.needsOrder(tx.events())) {
+                    throw e;
+                }
+                // PostgreSQL checks a foreign key at the end of each statement, so one multi-row statement may insert rows
+                // that reference each other in any order; replayed row by row the first of them fails. The transaction's
+                // net effect, one statement per table and shape, is its committed state; if that fails too, the exact
+                // failure (naming the change) stands.
+                try {
+                    target.run(() -> FailureMessage.transaction(tx.txId(), tx.commitLsn(), tx.commitTsMs()), c -> {
+                        session.beginStreaming();
+                        changes.writeNetted(tx.events());
+                        progress.recordTransactions(c, position, tx.commitLsn(), tx.txId(), tx.commitTsMs(), 1, tx.events().size());
+                        c.commit();
+                    });
+                } catch (ApplyException netted) {
+                    if (netted.isTransient()) {
+                        throw netted;
+                    }
+                    throw e;
+                }
+            }
             listener.committed(position, 1, tx.events().size(), tx.commitLsn(), tx.commitTsMs());
         }
     }
