@@ -45,13 +45,7 @@ public final class GroupApplier {
             SourceTransaction last = transactions.get(transactions.size() - 1);
             long count = transactions.stream().mapToLong(tx -> tx.events().size()).sum();
             try {
-                target.run(() -> FailureMessage.transaction(last.txId(), last.commitLsn(), last.commitTsMs()), c -> {
-                    session.beginStreaming();
-                    changes.writeNetted(() -> transactions.stream().flatMap(tx -> tx.events().stream()).iterator());
-                    progress.recordTransactions(c, groupEnd, last.commitLsn(), last.txId(), last.commitTsMs(), transactions.size(),
-                            count);
-                    c.commit();
-                });
+                applyNetted(transactions, groupEnd);
                 listener.committed(groupEnd, transactions.size(), count, last.commitLsn(), last.commitTsMs());
                 return;
             } catch (ApplyException e) {
@@ -66,6 +60,18 @@ public final class GroupApplier {
             }
         }
         applyInOrder(transactions, groupEnd);
+    }
+
+    /** The transactions' net effect and the stream's position, in one target transaction. */
+    private void applyNetted(List<SourceTransaction> transactions, KafkaPosition position) {
+        SourceTransaction last = transactions.get(transactions.size() - 1);
+        long count = transactions.stream().mapToLong(tx -> tx.events().size()).sum();
+        target.run(() -> FailureMessage.transaction(last.txId(), last.commitLsn(), last.commitTsMs()), c -> {
+            session.beginStreaming();
+            changes.writeNetted(() -> transactions.stream().flatMap(tx -> tx.events().stream()).iterator());
+            progress.recordTransactions(c, position, last.commitLsn(), last.txId(), last.commitTsMs(), transactions.size(), count);
+            c.commit();
+        });
     }
 
     private void applyInOrder(List<SourceTransaction> transactions, KafkaPosition groupEnd) {
@@ -88,12 +94,7 @@ public final class GroupApplier {
                 // net effect, one statement per table and shape, is its committed state; if that fails too, the exact
                 // failure (naming the change) stands.
                 try {
-                    target.run(() -> FailureMessage.transaction(tx.txId(), tx.commitLsn(), tx.commitTsMs()), c -> {
-                        session.beginStreaming();
-                        changes.writeNetted(tx.events());
-                        progress.recordTransactions(c, position, tx.commitLsn(), tx.txId(), tx.commitTsMs(), 1, tx.events().size());
-                        c.commit();
-                    });
+                    applyNetted(List.of(tx), position);
                 } catch (ApplyException netted) {
                     if (netted.isTransient()) {
                         throw netted;
