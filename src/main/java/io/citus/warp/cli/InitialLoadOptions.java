@@ -5,6 +5,7 @@ import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.InitialLoad;
+import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
 import picocli.CommandLine.Mixin;
@@ -49,9 +50,7 @@ public final class InitialLoadOptions {
     /** The user's source overrides, on top of the settings the chosen initial load needs. */
     Map<String, String> sourceOverrides(Map<String, String> user) {
         Map<String, String> merged = new LinkedHashMap<>();
-        if (baseCopy()) {
-            merged.putAll(BaseCopy.SOURCE_SETTINGS);
-        }
+        merged.putAll(baseCopy() ? BaseCopy.SOURCE_SETTINGS : ConnectorTemplates.DEBEZIUM_SNAPSHOT_SOURCE);
         merged.putAll(user);
         return merged;
     }
@@ -65,6 +64,8 @@ public final class InitialLoadOptions {
         merged.put(io.citus.warp.common.SinkConfigKeys.SCHEMA_CHANGES_SLOT, names.slot());
         if (baseCopy()) {
             merged.put(io.citus.warp.common.SinkConfigKeys.BASE_COPY_SLOT, names.slot());
+        } else {
+            merged.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
         }
         merged.putAll(user);
         return merged;
