@@ -5,6 +5,7 @@ import io.citus.warp.migration.MigrationPlan;
 import io.citus.warp.basecopy.BaseCopy;
 import io.citus.warp.basecopy.BaseCopyOptions;
 import io.citus.warp.basecopy.InitialLoad;
+import io.citus.warp.connect.ConnectorTemplates;
 import io.citus.warp.db.PgEndpoint;
 import io.citus.warp.common.TableName;
 import picocli.CommandLine.Mixin;
@@ -38,6 +39,15 @@ public final class InitialLoadOptions {
         return mode.baseCopy();
     }
 
+    /** The base copy runs inside Connect: deploy the base-copy connector with {@link #copyOptions()}. */
+    public boolean inConnect() {
+        return mode.inConnect();
+    }
+
+    public BaseCopyOptions copyOptions() {
+        return new BaseCopyOptions(parallelism, rangeRows, binary);
+    }
+
     /**
      * Why the chosen initial load cannot load these tables, if so (Debezium's snapshot and foreign keys between them on
      * the target); the base copy sets such keys aside.
@@ -49,9 +59,7 @@ public final class InitialLoadOptions {
     /** The user's source overrides, on top of the settings the chosen initial load needs. */
     Map<String, String> sourceOverrides(Map<String, String> user) {
         Map<String, String> merged = new LinkedHashMap<>();
-        if (baseCopy()) {
-            merged.putAll(BaseCopy.SOURCE_SETTINGS);
-        }
+        merged.putAll(baseCopy() ? BaseCopy.SOURCE_SETTINGS : ConnectorTemplates.DEBEZIUM_SNAPSHOT_SOURCE);
         merged.putAll(user);
         return merged;
     }
@@ -65,15 +73,20 @@ public final class InitialLoadOptions {
         merged.put(io.citus.warp.common.SinkConfigKeys.SCHEMA_CHANGES_SLOT, names.slot());
         if (baseCopy()) {
             merged.put(io.citus.warp.common.SinkConfigKeys.BASE_COPY_SLOT, names.slot());
+        } else {
+            merged.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
         }
         merged.putAll(user);
         return merged;
     }
 
     /** Loads the existing rows the chosen way and starts {@code streaming} (the connectors): see {@link InitialLoad#run}. */
-    void load(MigrationPlan plan, Map<String, String> sinkOverrides, BaseCopy.Streaming streaming, PrintWriter out)
+    void load(MigrationPlan plan, Map<String, String> sinkOverrides, io.citus.warp.runtime.ConnectorStreaming streaming, PrintWriter out)
             throws Exception {
-        InitialLoad.run(plan, baseCopy() ? new BaseCopyOptions(parallelism, rangeRows, binary) : null, sinkOverrides, streaming,
-                out);
+        if (inConnect()) {
+            InitialLoad.runInConnect(plan, streaming, out);
+            return;
+        }
+        InitialLoad.run(plan, baseCopy() ? copyOptions() : null, sinkOverrides, streaming, out);
     }
 }

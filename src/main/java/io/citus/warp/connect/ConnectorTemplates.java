@@ -22,6 +22,17 @@ import java.util.regex.Pattern;
 public final class ConnectorTemplates {
     public static final String SOURCE_POSTGRES = "source-postgres.json";
     public static final String SINK_CITUS = "sink-citus.json";
+    /**
+     * Warp's base copy as a Connect source connector: with the source ({@code snapshot.mode=no_data}) and the sink
+     * ({@code base.copy.slot}) as shipped, these three configs deployed by REST load the existing rows and stream.
+     */
+    public static final String BASE_COPY = "base-copy.json";
+    /**
+     * What turns the shipped pair to Debezium's snapshot instead of the base copy: the source snapshots the tables
+     * itself, and the sink waits for no base copy. (No base-copy connector is deployed then.)
+     */
+    public static final Map<String, String> DEBEZIUM_SNAPSHOT_SOURCE = Map.of("snapshot.mode", "initial");
+    public static final Map<String, String> DEBEZIUM_SNAPSHOT_SINK = Map.of(io.citus.warp.common.SinkConfigKeys.BASE_COPY_SLOT, "");
     /** The same pair with Avro through a schema registry ({@code {{schema.registry.url}}}): docs/wire-format.md. */
     public static final String SOURCE_POSTGRES_AVRO = "source-postgres-avro.json";
     public static final String SINK_CITUS_AVRO = "sink-citus-avro.json";

@@ -74,6 +74,11 @@ public final class Teardown {
             }
             connect.removeWithOffsets(names.sourceConnector(), "Debezium's source offsets", done);
             connect.removeWithOffsets(names.sinkConnector(), "the sink's consumer group offsets", done);
+            for (String copy : baseCopyConnectors(connect, names)) {
+                // Its record (base_copy rows) goes with the progress rows below; a copy still running ends with it.
+                connect.delete(copy);
+                done.add("deleted base-copy connector " + copy);
+            }
             for (String other : others) {
                 connect.delete(other);
                 done.add("deleted connector " + other + " (it used slot " + names.slot() + ")");
@@ -100,8 +105,20 @@ public final class Teardown {
         return done;
     }
 
-    /** Connectors other than the migration's own whose config names its replication slot. */
+    /**
+     * Connectors other than the migration's own whose config names its replication slot. The migration's base-copy
+     * connectors (whatever their names) are its own: they copy for this slot and are removed with it.
+     */
     static List<String> otherConnectorsUsingSlot(ConnectClient connect, MigrationNames names) {
+        return connectorsUsingSlot(connect, names, false);
+    }
+
+    /** This migration's base-copy connectors: {@code BaseCopyConnector}s recording their copy under its slot. */
+    static List<String> baseCopyConnectors(ConnectClient connect, MigrationNames names) {
+        return connectorsUsingSlot(connect, names, true);
+    }
+
+    private static List<String> connectorsUsingSlot(ConnectClient connect, MigrationNames names, boolean baseCopy) {
         List<String> users = new ArrayList<>();
         for (String name : connect.connectors()) {
             if (name.equals(names.sourceConnector()) || name.equals(names.sinkConnector())) {
@@ -113,12 +130,15 @@ public final class Teardown {
             } catch (ConnectRestException e) {
                 continue; // deleted meanwhile
             }
-            if (names.slot().equals(config.path("slot.name").asText(null))) {
+            boolean copy = BASE_COPY_CLASS.equals(config.path("connector.class").asText(null));
+            if (copy == baseCopy && names.slot().equals(config.path("slot.name").asText(null))) {
                 users.add(name);
             }
         }
         return users;
     }
+
+    private static final String BASE_COPY_CLASS = "io.citus.warp.basecopy.connect.BaseCopyConnector";
 
     private static void deleteConsumerGroup(KafkaClients kafka, MigrationNames names, List<String> done)
             throws Exception {

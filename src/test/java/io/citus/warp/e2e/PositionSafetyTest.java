@@ -129,6 +129,7 @@ class PositionSafetyTest {
         Map<String, String> config = new java.util.HashMap<>(io.citus.warp.connect.ConnectorTemplates.render(
                 io.citus.warp.connect.ConnectorTemplates.SINK_CITUS, m.templateValues("public.items")));
         config.put("kafka.bootstrap.servers", env.bootstrapServers());
+        config.putAll(io.citus.warp.connect.ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
         config.putAll(overrides);
         return config;
     }

@@ -85,6 +85,7 @@ class SnapshotLoadRateTest {
     private static Map<String, String> sinkConfig(Migration m) {
         Map<String, String> config = new java.util.HashMap<>(io.citus.warp.connect.ConnectorTemplates.render(
                 io.citus.warp.connect.ConnectorTemplates.SINK_CITUS, m.templateValues("public.pgbench_accounts")));
+        config.putAll(io.citus.warp.connect.ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
         return config;
     }
 

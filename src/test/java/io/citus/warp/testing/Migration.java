@@ -147,7 +147,10 @@ public final class Migration implements AutoCloseable {
         return values;
     }
 
-    /** Deploys the shipped Debezium source config (of this migration's wire format) through Connect REST. */
+    /**
+     * Deploys the shipped Debezium source config (of this migration's wire format) through Connect REST, with Debezium's
+     * snapshot loading the rows ({@link ConnectorTemplates#DEBEZIUM_SNAPSHOT_SOURCE}) unless {@code overrides} say otherwise.
+     */
     public void deploySource(String tables) {
         deploySource(tables, Map.of());
     }
@@ -155,12 +158,14 @@ public final class Migration implements AutoCloseable {
     public void deploySource(String tables, Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(
                 ConnectorTemplates.render(wireFormat.sourceTemplate(), templateValues(tables)));
+        // The tests' default load is Debezium's snapshot; the base copy's tests deploy the shipped files as they are.
+        config.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SOURCE);
         config.putAll(overrides);
         connect().putConnectorConfig(sourceConnector(), config);
         awaitRunning(sourceConnector());
     }
 
-    /** Deploys the shipped Citus sink config (of this migration's wire format) through Connect REST. */
+    /** Deploys the shipped Citus sink config (of this migration's wire format) through Connect REST, waiting for no base copy. */
     public void deploySink(String tables) {
         deploySink(tables, Map.of());
     }
@@ -170,6 +175,7 @@ public final class Migration implements AutoCloseable {
                 ConnectorTemplates.render(wireFormat.sinkTemplate(), templateValues(tables)));
         // As warp start does: the sink checks its stored position against the topic through the same cluster.
         config.put("kafka.bootstrap.servers", env.bootstrapServers());
+        config.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
         config.putAll(overrides);
         connect().putConnectorConfig(sinkConnector(), config);
         awaitRunning(sinkConnector());

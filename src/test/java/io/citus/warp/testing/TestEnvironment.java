@@ -104,6 +104,23 @@ public final class TestEnvironment implements AutoCloseable {
         connect = new ConnectClient(restUrl);
     }
 
+    /**
+     * Another worker of the same Connect cluster, in its own JVM, for tests that spread tasks over two workers (and kill
+     * one); the caller closes or kills it. Needs the separate JVM.
+     */
+    public synchronized ConnectWorkerProcess startExtraWorker() {
+        if (!separateJvm) {
+            throw new IllegalStateException("a second worker needs -D" + CONNECT_PROPERTY + "=process");
+        }
+        return ConnectWorkerProcess.start(ConnectWorkerProcess.kafkaLibs(), kafka.bootstrapServers(), pluginPath, CONNECT_GROUP,
+                Map.of(), workDir.resolve("connect-" + (++workersStarted)));
+    }
+
+    /** The REST URL of the worker this environment's Connect client talks to. */
+    public synchronized URI workerRestUrl() {
+        return connect.baseUrl();
+    }
+
     /** Whether the Connect worker runs in its own JVM (the default) rather than in the test JVM. */
     public boolean workerInSeparateJvm() {
         return separateJvm;

@@ -66,6 +66,8 @@ public final class Connectors {
 
     public Map<String, String> sourceConfig(String tables) {
         Map<String, String> config = new LinkedHashMap<>(ConnectorTemplates.render(format.sourceTemplate(), templateValues(tables, null)));
+        // Debezium's snapshot loads the rows unless a scenario says otherwise (the base copy's put the shipped no_data back).
+        config.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SOURCE);
         sourceEdits.forEach((k, v) -> {
             if (v == null) {
                 config.remove(k);
@@ -77,7 +79,9 @@ public final class Connectors {
     }
 
     public Map<String, String> warpConfig(String targetDatabase) {
-        return new LinkedHashMap<>(ConnectorTemplates.render(format.sinkTemplate(), templateValues("", targetDatabase)));
+        Map<String, String> config = new LinkedHashMap<>(ConnectorTemplates.render(format.sinkTemplate(), templateValues("", targetDatabase)));
+        config.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
+        return config;
     }
 
     public Map<String, String> peerConfig(String targetDatabase, BenchOptions options) {

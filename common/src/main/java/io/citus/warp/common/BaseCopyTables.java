@@ -53,7 +53,12 @@ public final class BaseCopyTables {
                 "CREATE TABLE IF NOT EXISTS " + ranges(schema) + " (slot_name text NOT NULL, table_name text NOT NULL,"
                         + " target_table text NOT NULL, range_no int NOT NULL, ranges int NOT NULL, range_kind text NOT NULL,"
                         + " lower_bound bigint, upper_bound bigint, estimated_rows bigint NOT NULL, rows_copied bigint,"
-                        + " copied_at timestamptz, PRIMARY KEY (slot_name, table_name, range_no))");
+                        + " copied_at timestamptz, PRIMARY KEY (slot_name, table_name, range_no))",
+                // What a copy task needs to copy a range it claims without planning again (the base-copy connector's
+                // tasks run elsewhere than its planner); the session exporting the snapshot, to end it on a start-over.
+                "ALTER TABLE " + ranges(schema) + " ADD COLUMN IF NOT EXISTS source_table text, ADD COLUMN IF NOT EXISTS"
+                        + " column_list text, ADD COLUMN IF NOT EXISTS key_column text, ADD COLUMN IF NOT EXISTS only_rows boolean",
+                "ALTER TABLE " + state(schema) + " ADD COLUMN IF NOT EXISTS export_slot text");
     }
 
     /** Whether the base copy's tables exist in {@code schema} (no base copy ever ran on this target when not). */

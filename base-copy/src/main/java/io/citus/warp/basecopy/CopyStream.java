@@ -26,12 +26,14 @@ final class CopyStream implements AutoCloseable {
     private final PreparedStatement markCopied;
     private final String slot;
     private final String format;
+    private final BaseCopyProgress progress;
     /** Tables whose first range this stream has copied (and checked). */
     private final java.util.Set<io.citus.warp.common.TableName> checked = new java.util.HashSet<>();
 
     CopyStream(PgEndpoint sourceEndpoint, PgEndpoint targetEndpoint, String snapshotName, BaseCopyProgress progress, String slot,
                boolean binary) throws SQLException {
         this.slot = slot;
+        this.progress = progress;
         this.format = binary ? " WITH (FORMAT binary)" : "";
         source = sourceEndpoint.connect();
         Connection t = null;
@@ -66,6 +68,31 @@ final class CopyStream implements AutoCloseable {
     /** The connection in the snapshot, for planning. */
     Connection snapshot() {
         return source;
+    }
+
+    /**
+     * Claims the next pending range of the attempt whose snapshot this stream imported ({@link BaseCopyProgress#claim})
+     * and copies it; empty when none is left to claim.
+     */
+    java.util.Optional<CopyRange> copyNext(int attempt, String snapshotName, java.util.function.LongConsumer rowsCopied)
+            throws SQLException, IOException {
+        java.util.Optional<CopyRange> claimed;
+        try {
+            claimed = progress.claim(target, slot, attempt, snapshotName);
+        } catch (SQLException | RuntimeException e) {
+            target.rollback();
+            throw e;
+        }
+        if (claimed.isEmpty()) {
+            target.rollback(); // ends the claim's read-only transaction
+            return claimed;
+        }
+        try {
+            rowsCopied.accept(copy(claimed.get()));
+        } catch (SQLException | IOException | RuntimeException e) {
+            throw CopyFailure.of(claimed.get(), e);
+        }
+        return claimed;
     }
 
     /** Copies one range and commits it with its progress row; returns the rows copied. */

@@ -47,7 +47,7 @@ final class ExportedSnapshotSlot implements AutoCloseable {
             entries.add(("r".equals(Sql.one(source, "SELECT relkind FROM pg_class WHERE oid = ?::regclass", t.quoted())) ? "ONLY " : "")
                     + t.quoted());
         }
-        if (io.citus.warp.schema.SchemaChangeTracking.installed(source)) {
+        if (Sql.one(source, "SELECT to_regclass(?)", io.citus.warp.common.SchemaChangeCapture.CAPTURE_TABLE.quoted()) != null) {
             // Its rows carry the schema changes of the migrated tables, inside the transactions that made them.
             entries.add("ONLY " + io.citus.warp.common.SchemaChangeCapture.CAPTURE_TABLE.quoted());
         }
@@ -69,6 +69,19 @@ final class ExportedSnapshotSlot implements AutoCloseable {
      *                         (it must stay open and idle while the copy runs; see MigrationSession)
      */
     static ExportedSnapshotSlot create(PgEndpoint source, String slot, int serverVersionNum) throws SQLException {
+        return create(source, slot, serverVersionNum, false);
+    }
+
+    /**
+     * A TEMPORARY slot, for its exported snapshot only: nothing streams from it, and PostgreSQL drops it when the session
+     * ends (the base-copy connector's cut, see BaseCopyCoordinator). Streaming comes from another slot created earlier.
+     */
+    static ExportedSnapshotSlot createTemporary(PgEndpoint source, String slot, int serverVersionNum) throws SQLException {
+        return create(source, slot, serverVersionNum, true);
+    }
+
+    private static ExportedSnapshotSlot create(PgEndpoint source, String slot, int serverVersionNum, boolean temporary)
+            throws SQLException {
         Properties props = new Properties();
         PGProperty.USER.set(props, source.user());
         PGProperty.PASSWORD.set(props, source.password());
@@ -81,8 +94,9 @@ final class ExportedSnapshotSlot implements AutoCloseable {
         Connection replication = DriverManager.getConnection(source.jdbcUrl(), props);
         try {
             // PgJDBC sends CREATE_REPLICATION_SLOT ... LOGICAL pgoutput, whose default is to export a snapshot.
-            ReplicationSlotInfo info = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
-                    .withSlotName(slot).withOutputPlugin("pgoutput").make();
+            var builder = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
+                    .withSlotName(slot).withOutputPlugin("pgoutput");
+            ReplicationSlotInfo info = (temporary ? builder.withTemporaryOption() : builder).make();
             if (info.getSnapshotName() == null) {
                 throw new IllegalStateException("the source did not export a snapshot when creating slot " + slot);
             }

@@ -2,13 +2,16 @@ package io.citus.warp.basecopy;
 
 import io.citus.warp.common.BaseCopyTables;
 import io.citus.warp.common.BaseCopyTables.SlotCopy;
+import io.citus.warp.common.TableName;
 import io.citus.warp.db.Sql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The base copy's writes to its record on the target ({@link BaseCopyTables}: one row per slot, one per planned range;
@@ -88,7 +91,8 @@ public final class BaseCopyProgress {
 
     void planned(Connection t, String slot, List<CopyRange> plan) throws SQLException {
         try (PreparedStatement ps = t.prepareStatement("INSERT INTO " + ranges() + " (slot_name, table_name, target_table, range_no,"
-                + " ranges, range_kind, lower_bound, upper_bound, estimated_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " ranges, range_kind, lower_bound, upper_bound, estimated_rows, source_table, column_list, key_column, only_rows)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (CopyRange r : plan) {
                 ps.setString(1, slot);
                 ps.setString(2, r.source().toString());
@@ -99,6 +103,10 @@ public final class BaseCopyProgress {
                 ps.setObject(7, r.lower());
                 ps.setObject(8, r.upper());
                 ps.setLong(9, r.estimatedRows());
+                ps.setString(10, r.source().quoted());
+                ps.setString(11, r.columns());
+                ps.setString(12, r.keyColumn());
+                ps.setBoolean(13, r.only());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -115,6 +123,47 @@ public final class BaseCopyProgress {
             throw new IllegalStateException("base copy progress of " + r.describe() + " was not pending (slot " + slot
                     + "): another copy of the same migration is running?");
         }
+    }
+
+    /**
+     * Claims the largest pending range of the slot's current attempt for the caller's open target transaction: the row
+     * stays locked until that transaction commits the range's rows (or aborts), so concurrent copy tasks skip it, and a
+     * task that dies releases it. Nothing when the attempt or snapshot is no longer the current one (a start-over
+     * replaced them: the caller's snapshot would show another state) or every range is taken.
+     */
+    Optional<CopyRange> claim(Connection t, String slot, int attempt, String snapshotName) throws SQLException {
+        try (PreparedStatement ps = t.prepareStatement("SELECT r.source_table, r.target_table, r.column_list, r.range_no, r.ranges,"
+                + " r.range_kind, r.key_column, r.lower_bound, r.upper_bound, r.estimated_rows, r.only_rows FROM " + ranges() + " r JOIN "
+                + state() + " b ON b.slot_name = r.slot_name WHERE r.slot_name = ? AND b.attempt = ? AND b.snapshot_name = ?"
+                + " AND b.copied_at IS NULL AND r.copied_at IS NULL AND r.source_table IS NOT NULL"
+                + " ORDER BY r.estimated_rows DESC, r.table_name, r.range_no LIMIT 1 FOR UPDATE OF r SKIP LOCKED")) {
+            ps.setString(1, slot);
+            ps.setInt(2, attempt);
+            ps.setString(3, snapshotName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new CopyRange(TableName.parse(rs.getString(1)), TableName.parse(rs.getString(2)), rs.getString(3),
+                        rs.getInt(4), rs.getInt(5), CopyRange.Kind.valueOf(rs.getString(6).toUpperCase(java.util.Locale.ROOT)),
+                        rs.getString(7), (Long) rs.getObject(8, Long.class), (Long) rs.getObject(9, Long.class), rs.getLong(10),
+                        rs.getBoolean(11)));
+            }
+        }
+    }
+
+    /** The exporting session's temporary slot of the current attempt, recorded so that a start-over can end it. */
+    void exportSlot(Connection t, String slot, String exportSlot) throws SQLException {
+        try (PreparedStatement ps = t.prepareStatement("UPDATE " + state() + " SET export_slot = ? WHERE slot_name = ?")) {
+            ps.setString(1, exportSlot);
+            ps.setString(2, slot);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The export slot recorded for the slot's attempt, or null. */
+    String exportSlot(Connection t, String slot) throws SQLException {
+        return Sql.one(t, "SELECT export_slot FROM " + state() + " WHERE slot_name = ?", slot);
     }
 
     String markCopiedSql() {

@@ -157,6 +157,15 @@ public final class BaseCopy {
         }
     }
 
+    /**
+     * The migration's publication, as the base copy creates it before its slot (the migrated tables, ONLY the regular
+     * ones, via the partition root, with the schema-change capture's table): for a copy run inside Connect, whose source
+     * connector then finds it.
+     */
+    public static void ensurePublication(Connection source, String publication, List<TableName> tables) throws SQLException {
+        ExportedSnapshotSlot.ensurePublication(source, publication, tables);
+    }
+
     private String progressSchemaTable() {
         return progress.schema() + "." + ForeignKeysAside.TABLE;
     }
@@ -176,12 +185,13 @@ public final class BaseCopy {
                 + (planned.isEmpty() ? "" : ", emptied the " + planned.size() + " target table(s) it had planned"));
     }
 
-    private static void requireEmpty(Connection dst, List<TableCopy> tables) throws SQLException {
+    static void requireEmpty(Connection dst, List<TableCopy> tables) throws SQLException {
         for (TableCopy t : tables) {
             if (Sql.one(dst, "SELECT 1 FROM " + t.target().quoted() + " LIMIT 1") != null) {
                 throw new IllegalStateException("target table " + t.target() + " is not empty and no earlier attempt of this base copy"
-                        + " planned it; the base copy loads into empty tables (empty it, or use --initial-load=debezium, whose"
-                        + " snapshot replaces the tables' content)");
+                        + " planned it; the base copy loads into empty tables (empty it; or load with Debezium's snapshot instead,"
+                        + " which replaces the tables' content: warp start --initial-load=debezium, or by REST the source config with"
+                        + " snapshot.mode=initial, the sink's base.copy.slot empty and no base-copy connector)");
             }
         }
     }
