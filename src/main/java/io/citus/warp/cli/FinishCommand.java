@@ -32,6 +32,9 @@ import java.util.concurrent.Callable;
                 "walsender outside the given Connect cluster streams from the slot, unless --force; while other connectors use the",
                 "slot, unless --delete-connectors; and while another run of the migration is in progress."})
 public final class FinishCommand implements Callable<Integer> {
+    /** How long finish waits for a sink that is catching up to be caught up before it refuses. */
+    private static final java.time.Duration CATCH_UP_GRACE = java.time.Duration.ofSeconds(30);
+
     @Mixin
     MigrationSettings settings;
 
@@ -139,6 +142,12 @@ public final class FinishCommand implements Callable<Integer> {
         if (!force) {
             try (StatusProbe probe = new StatusProbe(client, bootstrap, plan)) {
                 MigrationStatus s = probe.probe();
+                // A heartbeat or a last change arriving makes a caught-up sink CATCHING UP for a moment (CAUGHT UP needs proof
+                // that a position taken now is applied): give it a little while before refusing.
+                for (long deadline = System.nanoTime() + CATCH_UP_GRACE.toNanos();
+                     s.verdict() == Verdict.CATCHING_UP && System.nanoTime() < deadline; s = probe.probe()) {
+                    Thread.sleep(1000);
+                }
                 boolean behind = s.verdict() != Verdict.CAUGHT_UP && s.verdict() != Verdict.NOT_DEPLOYED;
                 if (s.verdict() == Verdict.NOT_DEPLOYED && s.lag() != null && s.lag() > 0 && consumerGroupGone(bootstrap, names)) {
                     // finish removes the connectors only after this check passed (or --force), and the group's offsets with

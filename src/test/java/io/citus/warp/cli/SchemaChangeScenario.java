@@ -111,7 +111,7 @@ final class SchemaChangeScenario {
         WarpRun verify = WarpRun.warp(warpArgs("verify"));
         assertEquals(Warp.OK, verify.code(), verify.out() + verify.err());
         Eventually.await(WAIT, "status CAUGHT UP before finish", () -> WarpRun.warp(warpArgs("status")).code() == Warp.OK);
-        WarpRun finish = WarpRun.warp(warpArgs("finish"));
+        WarpRun finish = WarpRun.finishWhenCaughtUp(WAIT, warpArgs("finish"));
         assertEquals(Warp.OK, finish.code(), finish.out() + finish.err());
         assertTrue(finish.out().contains("removed the schema-change capture"), finish.out());
         try (Connection c = m.source()) {

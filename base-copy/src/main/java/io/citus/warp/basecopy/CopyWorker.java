@@ -60,6 +60,9 @@ public final class CopyWorker implements AutoCloseable {
         if (state == null) {
             state = target.connect();
         }
+        if (!io.citus.warp.common.BaseCopyTables.exist(state, progress.schema())) {
+            return Step.WAIT; // the connector creates them before it plans: a task may start first on a new target
+        }
         List<String[]> rows = Sql.rows(state, "SELECT attempt, snapshot_name, copied_at IS NOT NULL FROM "
                 + progress.state() + " WHERE slot_name = ?", slot);
         if (rows.isEmpty() || rows.get(0)[1] == null) {
