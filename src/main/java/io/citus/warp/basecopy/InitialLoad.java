@@ -59,15 +59,7 @@ public final class InitialLoad {
     public static void run(MigrationPlan plan, BaseCopyOptions baseCopy, Map<String, String> sinkOverrides,
                            BaseCopy.Streaming streaming, PrintWriter out) throws Exception {
         List<TableName> tables = plan.tables();
-        // Before the slot exists: every schema change after its consistent point is then in the stream.
-        try (java.sql.Connection c = plan.source().connect(); java.sql.Connection t = plan.target().connect()) {
-            SchemaChangeTracking.Outcome capture = SchemaChangeTracking.install(c, plan.names().slot(), tables);
-            out.println((capture.capturing() ? "" : "WARN  ") + capture.detail());
-            out.flush();
-            // Which tables the source has now: those created later are named by status, check and verify.
-            TablesAtStart.record(t, plan.progressSchema(), plan.names().stream(),
-                    new CatalogReader(c).userTables(plan.progressSchema()), tables);
-        }
+        beforeTheSlot(plan, out);
         if (baseCopy == null) {
             streaming.start();
             return;
@@ -78,6 +70,69 @@ public final class InitialLoad {
                     out.flush();
                 });
         copy.run(plan.names().slot(), plan.names().publication(), targets(tables, sinkOverrides), streaming);
+    }
+
+    /**
+     * Before the slot exists: the capture of schema changes (every change after the slot's consistent point is then in
+     * the stream) and the record of which tables the source has now (those created later are named by status, check and
+     * verify).
+     */
+    private static void beforeTheSlot(MigrationPlan plan, PrintWriter out) throws java.sql.SQLException {
+        try (java.sql.Connection c = plan.source().connect(); java.sql.Connection t = plan.target().connect()) {
+            SchemaChangeTracking.Outcome capture = SchemaChangeTracking.install(c, plan.names().slot(), plan.tables());
+            out.println((capture.capturing() ? "" : "WARN  ") + capture.detail());
+            out.flush();
+            TablesAtStart.record(t, plan.progressSchema(), plan.names().stream(),
+                    new CatalogReader(c).userTables(plan.progressSchema()), plan.tables());
+        }
+    }
+
+    /** How often warp reports the progress of a copy running inside Connect. */
+    private static final long REPORT_NANOS = 5_000_000_000L;
+
+    /**
+     * The base copy inside Connect: deploys the three connectors ({@code streaming} carries the base-copy connector) and
+     * waits until the copy's record on the target says it has finished, reporting its progress; fails when the
+     * base-copy connector or one of its tasks has FAILED (with the first line of its trace). The publication is created
+     * first, as the in-process copy creates it, so Debezium streams exactly the migrated tables (ONLY the regular ones).
+     * Debezium creates the slot; the connector takes its snapshot after it (see CopyCoordinator).
+     */
+    public static void runInConnect(MigrationPlan plan, io.citus.warp.runtime.ConnectorStreaming streaming, PrintWriter out)
+            throws Exception {
+        beforeTheSlot(plan, out);
+        try (java.sql.Connection c = plan.source().connect()) {
+            BaseCopy.ensurePublication(c, plan.names().publication(), plan.tables());
+        }
+        streaming.start();
+        out.println("base copy: running inside Connect (" + plan.names().copyConnector() + "); waiting until it has finished");
+        out.flush();
+        long reported = 0;
+        while (true) {
+            java.util.Optional<io.citus.warp.common.BaseCopyTables.SlotCopy> copy;
+            try (java.sql.Connection t = plan.target().connect()) {
+                copy = io.citus.warp.common.BaseCopyTables.read(t, plan.progressSchema(), plan.names().slot());
+            }
+            if (copy.isPresent() && copy.get().finished()) {
+                io.citus.warp.common.BaseCopyTables.SlotCopy done = copy.get();
+                out.println(String.format("base copy: finished inside Connect, attempt %d: %,d rows in %,d range(s); streaming"
+                        + " starts at %s", done.attempt(), done.rowsCopied(), done.ranges(), done.consistentLsn()));
+                out.flush();
+                return;
+            }
+            String failure = streaming.copyFailure();
+            if (failure != null) {
+                throw new IllegalStateException("the base copy inside Connect stopped: " + failure);
+            }
+            if (System.nanoTime() - reported > REPORT_NANOS) {
+                reported = System.nanoTime();
+                out.println(copy.map(c -> String.format("base copy: attempt %d, %,d of ~%,d rows, %,d of %,d ranges copied",
+                        c.attempt(), c.rowsCopied(), c.rowsEstimated(), c.rangesCopied(), c.ranges()))
+                        .orElse("base copy: waiting for the base-copy connector to plan (it starts once the source connector's"
+                                + " slot exists)"));
+                out.flush();
+            }
+            Thread.sleep(1000);
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import io.citus.warp.status.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,8 +40,14 @@ public final class FinishCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Finish even if the sink has not caught up (changes not yet applied are lost), even if a"
             + " cutover was interrupted after fencing the source (its fence stays), and terminate a walsender that still streams from the"
-            + " slot 30 s after this migration's connectors were removed (a consumer outside the given Connect cluster).")
+            + " slot --walsender-grace after this migration's connectors were removed (a consumer outside the given Connect cluster).")
     boolean force;
+
+    @Option(names = "--walsender-grace", paramLabel = "SECONDS", description = "How long after this migration's connectors were"
+            + " removed a walsender still streaming from the slot is taken for theirs (it exits shortly after its connector"
+            + " stopped); one still there after it streams for someone else: it is named and refused, or terminated with --force."
+            + " Default: ${DEFAULT-VALUE}")
+    int walsenderGrace = (int) Teardown.FOREIGN_WALSENDER_GRACE.toSeconds();
 
     @Option(names = "--delete-topics", description = "Also delete the change topic (needs --bootstrap-servers).")
     boolean deleteTopics;
@@ -56,6 +63,9 @@ public final class FinishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (walsenderGrace < 1) {
+            throw new ParameterException(spec.commandLine(), "--walsender-grace must be at least 1 second");
+        }
         settings.sourceEndpoint();
         settings.targetEndpoint();
         ConnectClient client = settings.connectClient();
@@ -64,7 +74,8 @@ public final class FinishCommand implements Callable<Integer> {
             return Warp.FINDINGS;
         }
         return finish(client, settings.kafka(), settings, force,
-                new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema(), force), spec.commandLine().getOut());
+                new Teardown.Options(deleteTopics, deleteConnectors, settings.progressSchema(), force,
+                        java.time.Duration.ofSeconds(walsenderGrace)), spec.commandLine().getOut());
     }
 
     /**

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class InitialLoadMode {
     /** The two ways to load the existing rows. */
     public enum Mode {
-        BASE_COPY("base-copy"), DEBEZIUM("debezium");
+        BASE_COPY("base-copy"), CONNECTOR("connector"), DEBEZIUM("debezium");
 
         private final String label;
 
@@ -29,14 +29,16 @@ public final class InitialLoadMode {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("expected base-copy or debezium: " + text);
+            throw new IllegalArgumentException("expected base-copy, connector or debezium: " + text);
         }
     }
 
     @Option(names = "--initial-load", paramLabel = "MODE", converter = ModeConverter.class,
             description = {"How existing rows reach the target: base-copy (default: Warp creates the slot with an exported snapshot,",
-                    "copies every table with parallel COPY under it, then Debezium streams from that slot with snapshot.mode=no_data)",
-                    "or debezium (Debezium's own snapshot through Kafka and the sink). For check: the one warp start will use (what",
+                    "copies every table with parallel COPY under it, then Debezium streams from that slot with snapshot.mode=no_data),",
+                    "connector (the same copy run inside Connect by the base-copy connector, connectors/config/base-copy.json, its",
+                    "--copy-parallelism tasks spread over the workers; warp deploys it with the other two and waits for it), or",
+                    "debezium (Debezium's own snapshot through Kafka and the sink). For check: the one warp start will use (what",
                     "some schema features need differs)."})
     Mode mode = Mode.BASE_COPY;
 
@@ -47,7 +49,13 @@ public final class InitialLoadMode {
         }
     }
 
+    /** Warp's base copy, in this process or inside Connect: the rows are copied, not snapshotted by Debezium. */
     boolean baseCopy() {
-        return mode == Mode.BASE_COPY;
+        return mode == Mode.BASE_COPY || mode == Mode.CONNECTOR;
+    }
+
+    /** The base copy runs inside Connect (the base-copy connector). */
+    boolean inConnect() {
+        return mode == Mode.CONNECTOR;
     }
 }

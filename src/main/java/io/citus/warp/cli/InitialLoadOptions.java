@@ -39,6 +39,15 @@ public final class InitialLoadOptions {
         return mode.baseCopy();
     }
 
+    /** The base copy runs inside Connect: deploy the base-copy connector with {@link #copyOptions()}. */
+    public boolean inConnect() {
+        return mode.inConnect();
+    }
+
+    public BaseCopyOptions copyOptions() {
+        return new BaseCopyOptions(parallelism, rangeRows, binary);
+    }
+
     /**
      * Why the chosen initial load cannot load these tables, if so (Debezium's snapshot and foreign keys between them on
      * the target); the base copy sets such keys aside.
@@ -72,9 +81,12 @@ public final class InitialLoadOptions {
     }
 
     /** Loads the existing rows the chosen way and starts {@code streaming} (the connectors): see {@link InitialLoad#run}. */
-    void load(MigrationPlan plan, Map<String, String> sinkOverrides, BaseCopy.Streaming streaming, PrintWriter out)
+    void load(MigrationPlan plan, Map<String, String> sinkOverrides, io.citus.warp.runtime.ConnectorStreaming streaming, PrintWriter out)
             throws Exception {
-        InitialLoad.run(plan, baseCopy() ? new BaseCopyOptions(parallelism, rangeRows, binary) : null, sinkOverrides, streaming,
-                out);
+        if (inConnect()) {
+            InitialLoad.runInConnect(plan, streaming, out);
+            return;
+        }
+        InitialLoad.run(plan, baseCopy() ? copyOptions() : null, sinkOverrides, streaming, out);
     }
 }

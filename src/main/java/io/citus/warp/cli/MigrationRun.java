@@ -90,11 +90,15 @@ final class MigrationRun {
             return new Outcome(Warp.FINDINGS, -1, -1, null, null, null);
         }
         out.println(o.initialLoad().baseCopy() ? "== base copy" : "== start");
-        o.initialLoad().load(plan, sinkSettings, new ConnectorStreaming(runtime.client(), deployment,
+        ConnectorStreaming streaming = new ConnectorStreaming(runtime.client(), deployment,
                 names.sourceConnector(), names.sinkConnector(), line -> {
                     out.println(line);
                     out.flush();
-                }).creatingTopic(runtime.kafka(), names.topic()), out);
+                }).creatingTopic(runtime.kafka(), names.topic());
+        if (o.initialLoad().inConnect()) {
+            streaming.withBaseCopy(names.copyConnector(), deployment.baseCopyConfig(o.initialLoad().copyOptions()));
+        }
+        o.initialLoad().load(plan, sinkSettings, streaming, out);
         out.flush();
         long[] snapshotDone = {-1};
         long[] lastPrint = {0};

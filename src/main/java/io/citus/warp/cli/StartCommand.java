@@ -69,6 +69,9 @@ public final class StartCommand implements Callable<Integer> {
             Map<String, Object> both = new LinkedHashMap<>();
             both.put(settings.names().sourceConnector(), deployment.sourceConfig());
             both.put(settings.names().sinkConnector(), deployment.sinkConfig());
+            if (initialLoad.inConnect()) {
+                both.put(settings.names().copyConnector(), deployment.baseCopyConfig(initialLoad.copyOptions()));
+            }
             Output.json(out, both);
             return Warp.OK;
         }
@@ -89,6 +92,10 @@ public final class StartCommand implements Callable<Integer> {
         if (client != null) {
             errors.addAll(Deployer.validateBoth(client, settings.names().sourceConnector(), deployment.sourceConfig(),
                     settings.names().sinkConnector(), deployment.sinkConfig()));
+            if (initialLoad.inConnect()) {
+                Deployer.validate(client, settings.names().copyConnector(), deployment.baseCopyConfig(initialLoad.copyOptions()))
+                        .forEach(e -> errors.add(settings.names().copyConnector() + ": " + e));
+            }
         }
         if (errors.isEmpty()) {
             ConnectorStreaming streaming = new ConnectorStreaming(client, deployment, settings.names().sourceConnector(),
@@ -96,6 +103,9 @@ public final class StartCommand implements Callable<Integer> {
                         progress.println(line);
                         progress.flush();
                     }).creatingTopic(settings.kafka(), settings.names().topic());
+            if (initialLoad.inConnect()) {
+                streaming.withBaseCopy(settings.names().copyConnector(), deployment.baseCopyConfig(initialLoad.copyOptions()));
+            }
             if (printStrimzi != null) {
                 streaming.asKafkaConnectors(printStrimzi, strimziCluster);
             }
@@ -118,21 +128,27 @@ public final class StartCommand implements Callable<Integer> {
                 + " volume / Kubernetes secret) and give its path here");
     }
 
-    private static int report(ConnectClient client, boolean asResources, Deployment deployment, MigrationSettings settings, PrintWriter out,
+    /** The connectors start deploys: the source and the sink, and the base-copy connector when the copy runs in Connect. */
+    private List<String> deployed(MigrationSettings settings) {
+        return initialLoad.inConnect()
+                ? List.of(settings.names().sourceConnector(), settings.names().sinkConnector(), settings.names().copyConnector())
+                : List.of(settings.names().sourceConnector(), settings.names().sinkConnector());
+    }
+
+    private int report(ConnectClient client, boolean asResources, Deployment deployment, MigrationSettings settings, PrintWriter out,
                               List<String> errors) {
         if (settings.json()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put(asResources ? "written" : "deployed", errors.isEmpty());
             result.put("errors", errors);
-            result.put("connectors", List.of(settings.names().sourceConnector(), settings.names().sinkConnector()));
+            result.put("connectors", deployed(settings));
             Output.json(out, result);
         } else if (errors.isEmpty() && asResources) {
             out.println("wrote " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector()
                     + " as KafkaConnector resources (" + deployment.tables().size() + " tables, topic " + settings.names().topic()
                     + "); the operator deploys them once applied");
         } else if (errors.isEmpty()) {
-            out.println("deployed " + settings.names().sourceConnector() + " and " + settings.names().sinkConnector() + " to "
-                    + client.baseUrl() + " (" + deployment.tables().size() + " tables, topic " + settings.names().topic() + ")");
+            out.println("deployed " + String.join(" and ", deployed(settings)) + " to " + client.baseUrl() + " (" + deployment.tables().size() + " tables, topic " + settings.names().topic() + ")");
         } else {
             out.println("validation failed; nothing deployed:");
             errors.forEach(e -> out.println("  " + e));

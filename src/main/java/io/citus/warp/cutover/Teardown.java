@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,21 @@ public final class Teardown {
      *
      * @param terminateForeignWalsender terminate a walsender still streaming from the slot after this migration's
      *                                  connectors were removed (a consumer Warp did not deploy there); without it, refuse
+     * @param foreignWalsenderGrace     how long after the connectors were removed a walsender still on the slot is taken
+     *                                  for theirs (it exits shortly after its connector stopped); after it, for a foreign one
      */
-    public record Options(boolean deleteTopics, boolean deleteConnectors, String progressSchema, boolean terminateForeignWalsender) {
+    public record Options(boolean deleteTopics, boolean deleteConnectors, String progressSchema, boolean terminateForeignWalsender,
+                          Duration foreignWalsenderGrace) {
+        public Options(boolean deleteTopics, boolean deleteConnectors, String progressSchema, boolean terminateForeignWalsender) {
+            this(deleteTopics, deleteConnectors, progressSchema, terminateForeignWalsender, FOREIGN_WALSENDER_GRACE);
+        }
     }
+
+    /** The default of {@link Options#foreignWalsenderGrace()} (finish --walsender-grace). */
+    public static final Duration FOREIGN_WALSENDER_GRACE = Duration.ofSeconds(30);
+
+    /** How long a walsender terminated with --force, or one of ours past the grace, may take to release the slot. */
+    private static final long RELEASE_AFTER_GRACE_MS = 30_000;
 
     /**
      * @param target the target database, for the progress rows (null: leave them, and say so)
@@ -61,12 +74,17 @@ public final class Teardown {
             }
             connect.removeWithOffsets(names.sourceConnector(), "Debezium's source offsets", done);
             connect.removeWithOffsets(names.sinkConnector(), "the sink's consumer group offsets", done);
+            for (String copy : baseCopyConnectors(connect, names)) {
+                // Its record (base_copy rows) goes with the progress rows below; a copy still running ends with it.
+                connect.delete(copy);
+                done.add("deleted base-copy connector " + copy);
+            }
             for (String other : others) {
                 connect.delete(other);
                 done.add("deleted connector " + other + " (it used slot " + names.slot() + ")");
             }
         }
-        dropSlotAndPublication(source, names, connect, options.terminateForeignWalsender(), done);
+        dropSlotAndPublication(source, names, connect, options.terminateForeignWalsender(), options.foreignWalsenderGrace(), done);
         if (kafka != null && kafka.known()) {
             deleteConsumerGroup(kafka, names, done);
         }
@@ -87,8 +105,20 @@ public final class Teardown {
         return done;
     }
 
-    /** Connectors other than the migration's own whose config names its replication slot. */
+    /**
+     * Connectors other than the migration's own whose config names its replication slot. The migration's base-copy
+     * connectors (whatever their names) are its own: they copy for this slot and are removed with it.
+     */
     static List<String> otherConnectorsUsingSlot(ConnectClient connect, MigrationNames names) {
+        return connectorsUsingSlot(connect, names, false);
+    }
+
+    /** This migration's base-copy connectors: {@code BaseCopyConnector}s recording their copy under its slot. */
+    static List<String> baseCopyConnectors(ConnectClient connect, MigrationNames names) {
+        return connectorsUsingSlot(connect, names, true);
+    }
+
+    private static List<String> connectorsUsingSlot(ConnectClient connect, MigrationNames names, boolean baseCopy) {
         List<String> users = new ArrayList<>();
         for (String name : connect.connectors()) {
             if (name.equals(names.sourceConnector()) || name.equals(names.sinkConnector())) {
@@ -100,12 +130,15 @@ public final class Teardown {
             } catch (ConnectRestException e) {
                 continue; // deleted meanwhile
             }
-            if (names.slot().equals(config.path("slot.name").asText(null))) {
+            boolean copy = BASE_COPY_CLASS.equals(config.path("connector.class").asText(null));
+            if (copy == baseCopy && names.slot().equals(config.path("slot.name").asText(null))) {
                 users.add(name);
             }
         }
         return users;
     }
+
+    private static final String BASE_COPY_CLASS = "io.citus.warp.basecopy.connect.BaseCopyConnector";
 
     private static void deleteConsumerGroup(KafkaClients kafka, MigrationNames names, List<String> done)
             throws Exception {
@@ -161,12 +194,13 @@ public final class Teardown {
     }
 
     private static void dropSlotAndPublication(PgEndpoint source, MigrationNames names, ConnectClient connect,
-                                               boolean terminateForeign, List<String> done) throws Exception {
+                                               boolean terminateForeign, Duration grace, List<String> done) throws Exception {
         boolean connectorsRemoved = connect != null;
         try (Connection c = source.connect()) {
             // After cutover --block-writes the database defaults to read-only; warp's own session needs to drop things.
             Sql.exec(c, "SET default_transaction_read_only = off");
-            long deadline = System.currentTimeMillis() + 60_000;
+            long graceEnd = System.currentTimeMillis() + grace.toMillis();
+            long deadline = graceEnd + RELEASE_AFTER_GRACE_MS;
             while (true) {
                 List<String[]> slot = Sql.rows(c, "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ?", names.slot());
                 if (slot.isEmpty()) {
@@ -178,12 +212,12 @@ public final class Teardown {
                                 + "(walsender pid " + slot.get(0)[1] + "). Give --connect-url so that finish removes the "
                                 + "connectors, or delete the connector reading it first.");
                     }
-                    if (System.currentTimeMillis() > deadline - 30_000 && slot.get(0)[1] != null) {
+                    if (System.currentTimeMillis() > graceEnd && slot.get(0)[1] != null) {
                         // The deleted connectors' walsender would have gone by now: this one streams for someone else.
                         int pid = Integer.parseInt(slot.get(0)[1]);
                         String who = walsender(c, pid);
                         if (!terminateForeign) {
-                            throw new FindingsException("refusing to drop replication slot " + names.slot() + ": 30 s after this"
+                            throw new FindingsException("refusing to drop replication slot " + names.slot() + ": " + grace.toSeconds() + " s after this"
                                     + " migration's connectors were removed from " + connect.baseUrl() + ", " + who + " still streams"
                                     + " from it, so it is not one of them (another Connect cluster, or another consumer). The"
                                     + " connectors are removed; the slot and publication are left. Stop that consumer and run"

@@ -16,6 +16,11 @@ public record MigrationNames(String name) {
         return "warp-" + name + "-sink";
     }
 
+    /** The base-copy connector, when the copy runs inside Connect (connectors/config/base-copy.json). */
+    public String copyConnector() {
+        return "warp-" + name + "-copy";
+    }
+
     public String slot() {
         return "warp_" + name.replace('-', '_').toLowerCase(Locale.ROOT);
     }

@@ -93,10 +93,17 @@ public final class Preflight {
                 + " EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)", names.slot()).get(0);
         int freeSlots = Integer.parseInt(r[0]);
         boolean ourSlot = "t".equals(r[2]);
-        add(freeSlots > 0 || ourSlot ? Finding.ok("source", "replication slots", freeSlots + " free (max_replication_slots)")
+        // The base copy inside Connect holds a temporary slot (its snapshot) next to the migration's while it copies.
+        add(freeSlots > 1 || ourSlot && freeSlots > 0 ? Finding.ok("source", "replication slots", freeSlots + " free (max_replication_slots)")
+                : freeSlots > 0 || ourSlot ? Finding.warn("source", "replication slots", freeSlots + " free (max_replication_slots):"
+                        + " enough for the migration's slot, not for the temporary one the base copy inside Connect"
+                        + " (--initial-load connector, base-copy.json) holds while it copies; raise it (restart) for that path")
                 : Finding.blocker("source", "replication slots", "none free: raise max_replication_slots (restart) or drop an unused slot"));
         int freeSenders = Integer.parseInt(r[1]);
-        add(freeSenders > 0 ? Finding.ok("source", "WAL senders", freeSenders + " free (max_wal_senders)")
+        // While the base copy runs, its snapshot's session and Debezium's stream are both walsenders.
+        add(freeSenders > 1 ? Finding.ok("source", "WAL senders", freeSenders + " free (max_wal_senders)")
+                : freeSenders > 0 ? Finding.warn("source", "WAL senders", "1 free (max_wal_senders): the base copy's snapshot session and"
+                        + " Debezium's stream need 2 while the copy runs; raise it (restart), or use --initial-load debezium")
                 : Finding.blocker("source", "WAL senders", "none free: raise max_wal_senders (restart)"));
     }
 

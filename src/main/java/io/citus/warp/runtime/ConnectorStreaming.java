@@ -27,6 +27,9 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
     /** Set for operator-owned connectors: written as KafkaConnector resources into this directory, never PUT. */
     private Path resourcesDir;
     private String connectCluster;
+    /** The base-copy connector deployed with the other two when the copy runs inside Connect; null otherwise. */
+    private String copyName;
+    private Map<String, String> copyConfig;
 
     public ConnectorStreaming(ConnectClient client, String sourceName, Map<String, String> sourceConfig, String sinkName,
                               Map<String, String> sinkConfig, Consumer<String> log) {
@@ -41,6 +44,45 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
     /** The connectors of a rendered deployment. */
     public ConnectorStreaming(ConnectClient client, Deployment deployment, String sourceName, String sinkName, Consumer<String> log) {
         this(client, sourceName, deployment.sourceConfig(), sinkName, deployment.sinkConfig(), log);
+    }
+
+    /** Deploys the base-copy connector too (the copy inside Connect; connectors/config/base-copy.json). */
+    public ConnectorStreaming withBaseCopy(String name, Map<String, String> config) {
+        this.copyName = name;
+        this.copyConfig = config;
+        return this;
+    }
+
+    /**
+     * Why the base-copy connector cannot go on, when it or a task has FAILED (the first line of its trace); null while it
+     * runs, or when warp cannot see it (operator-owned connectors behind Strimzi's network policy).
+     */
+    public String copyFailure() {
+        if (copyName == null || client == null) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode status;
+        try {
+            status = client.status(copyName);
+        } catch (io.citus.warp.connect.ConnectRestException e) {
+            return null; // 404 until a worker has started it: not failed
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> failed = new ArrayList<>();
+        if ("FAILED".equals(status.path("connector").path("state").asText())) {
+            failed.add(status.path("connector"));
+        }
+        status.path("tasks").forEach(t -> {
+            if ("FAILED".equals(t.path("state").asText())) {
+                failed.add(t);
+            }
+        });
+        if (failed.isEmpty()) {
+            return null;
+        }
+        String trace = failed.get(0).path("trace").asText("");
+        int eol = trace.indexOf('\n');
+        return copyName + (failed.get(0).has("id") ? " task " + failed.get(0).path("id").asText() : "") + " FAILED: "
+                + (eol < 0 ? trace : trace.substring(0, eol));
     }
 
     /** Creates the change topic (see {@link ChangeTopic}) before deploying, when Kafka can be reached. */
@@ -67,12 +109,21 @@ public final class ConnectorStreaming implements BaseCopy.Streaming {
             ChangeTopic.ensure(kafka, topic, sourceConfig, log);
         }
         if (resourcesDir != null) {
-            List<Path> files = KafkaConnectorResources.write(resourcesDir, connectCluster, sourceName, sourceConfig, sinkName, sinkConfig);
-            log.accept("wrote the KafkaConnector resources " + files + "; apply them now (the slot exists, the sink holds the "
-                    + "stream until the copy has finished): kubectl apply -f " + files.get(0) + " -f " + files.get(1));
+            List<Path> files = new ArrayList<>(KafkaConnectorResources.write(resourcesDir, connectCluster, sourceName, sourceConfig,
+                    sinkName, sinkConfig));
+            if (copyName != null) {
+                files.add(KafkaConnectorResources.writeBaseCopy(resourcesDir, connectCluster, copyName, copyConfig));
+            }
+            log.accept("wrote the KafkaConnector resources " + files + "; apply them now (the sink holds the stream until the copy"
+                    + " has finished): kubectl apply " + String.join(" ", files.stream().map(f -> "-f " + f).toList()));
             return;
         }
         Deployer.put(client, sourceName, sourceConfig, sinkName, sinkConfig);
+        if (copyName != null) {
+            client.putConnectorConfig(copyName, copyConfig);
+            log.accept("deployed " + sourceName + ", " + sinkName + " and the base-copy connector " + copyName + " to " + client.baseUrl());
+            return;
+        }
         log.accept("deployed " + sourceName + " and " + sinkName + " to " + client.baseUrl());
     }
 

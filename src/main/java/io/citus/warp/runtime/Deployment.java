@@ -156,6 +156,31 @@ public record Deployment(MigrationNames names, PgEndpoint source, PgEndpoint tar
     }
 
     /**
+     * The base-copy connector's config (connectors/config/base-copy.json) for this migration: the copy inside Connect,
+     * its tasks the parallel streams, writing where the sink writes (the sink's mapping and progress schema).
+     */
+    public Map<String, String> baseCopyConfig(io.citus.warp.basecopy.BaseCopyOptions options) {
+        ConnectorPlaceholders placeholders = placeholders();
+        Map<String, String> c = new LinkedHashMap<>(ConnectorTemplates.render(ConnectorTemplates.BASE_COPY, placeholders.values()));
+        c.computeIfPresent("source.url", (k, url) -> placeholders.sourceConnectionUrl(url));
+        c.computeIfPresent(SinkConfigKeys.CONNECTION_URL, (k, url) -> placeholders.sinkConnectionUrl(url));
+        c.put("tasks.max", Integer.toString(options.parallelism()));
+        c.put("copy.range.rows", Long.toString(options.rangeRows()));
+        if (options.binary()) {
+            c.put("copy.format", "binary");
+        }
+        if (!SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA.equals(progressSchema)) {
+            c.put(SinkConfigKeys.PROGRESS_SCHEMA, progressSchema);
+        }
+        for (String key : List.of(SinkConfigKeys.SCHEMA_MAPPING, SinkConfigKeys.TABLE_MAPPING, SinkConfigKeys.PROGRESS_SCHEMA)) {
+            if (sinkOverrides.containsKey(key)) {
+                c.put(key, sinkOverrides.get(key));
+            }
+        }
+        return c;
+    }
+
+    /**
      * Writes the passwords from the URLs into {@code ~/.warp/<name>.secrets.properties} (mode 600) and
      * returns its path, for Connect's file config provider. Only meaningful when the Connect workers share
      * this machine's file system (the embedded worker); otherwise give --secrets-file.

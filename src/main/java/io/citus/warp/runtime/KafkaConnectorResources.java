@@ -92,6 +92,20 @@ public final class KafkaConnectorResources {
         }
     }
 
+    /** Writes {@code <connector>.yaml} for the base-copy connector (the copy inside Connect) into {@code dir}. */
+    public static Path writeBaseCopy(Path dir, String connectCluster, String name, Map<String, String> config) {
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".yaml");
+            Files.writeString(file, render(name, connectCluster, config,
+                    "Written by warp start --print-strimzi: the base-copy connector exactly as warp start would PUT it.\n"
+                            + "Its tasks copy the existing rows; it writes no records. Once the copy has finished, delete this resource."));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the KafkaConnector resource into " + dir, e);
+        }
+    }
+
     /**
      * What to do, with kubectl, to remove operator-owned connectors together with their offsets: Strimzi resets offsets
      * only of a stopped connector ({@code strimzi.io/connector-offsets=reset}); deleting the resource alone would leave them

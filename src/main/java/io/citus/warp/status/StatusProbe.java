@@ -63,6 +63,7 @@ public final class StatusProbe implements AutoCloseable {
         List<ConnectorState> connectors = new ArrayList<>();
         boolean deployed = true;
         boolean failed = false;
+        boolean copyConnectorRunning = false;
         if (connect == null) {
             notes.add("no --connect-url: connector states unknown");
         } else {
@@ -71,6 +72,13 @@ public final class StatusProbe implements AutoCloseable {
                 connectors.add(state);
                 deployed &= !"NOT DEPLOYED".equals(state.state());
                 failed |= "FAILED".equals(state.state()) || state.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()));
+            }
+            // The base copy inside Connect (connectors/config/base-copy.json), when deployed under warp's name for it.
+            ConnectorState copy = connectorState(names.copyConnector());
+            if (!"NOT DEPLOYED".equals(copy.state())) {
+                connectors.add(copy);
+                copyConnectorRunning = "RUNNING".equals(copy.state());
+                failed |= "FAILED".equals(copy.state()) || copy.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()));
             }
         }
         boolean uncaptured = deployed && !capturesEveryTable(notes);
@@ -115,10 +123,12 @@ public final class StatusProbe implements AutoCloseable {
             snapshot.addAll(baseCopy);
             slot = slot(s);
             if (baseCopy.stream().anyMatch(ts -> !ts.completed())) {
-                baseCopyRunning = !"0".equals(Sql.one(s, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        + " AND application_name = 'warp-basecopy'"));
-                notes.add(baseCopyRunning ? "base copy running (warp start / warp migrate)"
-                        : "base copy incomplete and not running: run warp start (or migrate) again; it starts the copy over");
+                baseCopyRunning = copyConnectorRunning || !"0".equals(Sql.one(s, "SELECT count(*) FROM pg_stat_activity WHERE"
+                        + " datname = current_database() AND application_name = 'warp-basecopy'"));
+                notes.add(copyConnectorRunning ? "base copy running in Connect (" + names.copyConnector() + ")"
+                        : baseCopyRunning ? "base copy running (warp start / warp migrate)"
+                        : "base copy incomplete and not running: run warp start (or migrate) again, or restart the base-copy"
+                        + " connector; either starts the copy over");
             }
         }
         long[] offsets = kafkaOffsets(sink, notes);

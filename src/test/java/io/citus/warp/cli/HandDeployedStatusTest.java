@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A migration deployed by hand, as deploy/README.md tells a user: the two JSON files of connectors/config with their
- * placeholders filled in, PUT to Connect REST under the names warp derives from {@code --name} (no progress.stream,
+ * A migration deployed by hand, as deploy/README.md tells a user: the JSON files of connectors/config with their
+ * placeholders filled in (the three as shipped, the base copy running in Connect; or the pair with Debezium's snapshot), PUT to Connect REST under the names warp derives from {@code --name} (no progress.stream,
  * no kafka.bootstrap.servers: only what the files hold). {@code warp status}, run through the CLI entry point, must
  * report it: connectors, the snapshot per source table (rows, completion, the source's estimate), the sink's progress
  * (recorded under the sink's default stream, its connector name), lag 0 and CAUGHT UP; with {@code table.mapping} the
@@ -44,14 +44,15 @@ class HandDeployedStatusTest {
             String table = "CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL)";
             m.sourceSql(table, "INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(1, " + ROWS + ") g", "ANALYZE orders");
             m.targetSql(table);
-            MigrationNames names = deployByHand(env, m, Map.of());
+            MigrationNames names = deployByHand(env, m, Map.of(), true);
             try {
                 JsonNode s = awaitCaughtUp(env, m, "public.orders");
+                // The rows came through the base-copy connector: status reads its record, and shows the connector.
                 JsonNode snapshot = onlyTable(s, "public.orders");
                 assertEquals(ROWS, snapshot.path("rowsApplied").asLong(), s.toString());
                 assertTrue(snapshot.path("completed").asBoolean(), s.toString());
-                assertEquals(ROWS, snapshot.path("estimatedRows").asLong(), "the source's estimate of the source table: " + s);
-                assertEquals(ROWS, s.path("sink").path("snapshotRows").asLong(), "the sink's progress row is found: " + s);
+                assertEquals(ROWS, snapshot.path("estimatedRows").asLong(), "the copy's estimate of the source table: " + s);
+                assertTrue(s.path("connectors").toString().contains(names.copyConnector()), s.toString());
                 assertTrue(s.path("notes").toString().contains("stream " + names.sinkConnector()), s.path("notes").toString());
 
                 // Streaming: the progress row advances and status follows it.
@@ -68,6 +69,11 @@ class HandDeployedStatusTest {
                 assertTrue(text.out().contains("public.orders"), text.out());
 
                 finishAndCheckProgressRemoved(env, m, names);
+                assertFalse(env.connect().exists(names.copyConnector()), "finish removed the base-copy connector");
+                try (Connection t = m.target()) {
+                    assertEquals("0", Sql.one(t, "SELECT count(*) FROM warp.base_copy WHERE slot_name = ?", names.slot()),
+                            "finish removed the base copy's record");
+                }
             } finally {
                 cleanUp(env, m, names);
             }
@@ -80,7 +86,7 @@ class HandDeployedStatusTest {
             m.sourceSql("CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL)",
                     "INSERT INTO orders SELECT g, 'item ' || g FROM generate_series(1, " + ROWS + ") g", "ANALYZE orders");
             m.targetSql("CREATE SCHEMA sales", "CREATE TABLE sales.orders_v2 (id int PRIMARY KEY, item text NOT NULL)");
-            MigrationNames names = deployByHand(env, m, Map.of("table.mapping", "public.orders=sales.orders_v2"));
+            MigrationNames names = deployByHand(env, m, Map.of("table.mapping", "public.orders=sales.orders_v2"), false);
             try {
                 JsonNode s = awaitCaughtUp(env, m, "public.orders");
                 try (Connection t = m.target()) {
@@ -100,7 +106,7 @@ class HandDeployedStatusTest {
     }
 
     /** The shipped JSON files, placeholders filled in as deploy/README.md says, PUT under warp's names for --name. */
-    private static MigrationNames deployByHand(TestEnvironment env, Migration m, Map<String, String> sinkEdits) {
+    private static MigrationNames deployByHand(TestEnvironment env, Migration m, Map<String, String> sinkEdits, boolean baseCopy) {
         MigrationNames names = new MigrationNames(m.id().replace('_', '-'));
         Map<String, String> values = new HashMap<>(m.templateValues("public.orders"));
         values.put("topic.prefix", names.topicPrefix());
@@ -109,7 +115,18 @@ class HandDeployedStatusTest {
         Map<String, String> sink = new HashMap<>(ConnectorTemplates.render(ConnectorTemplates.SINK_CITUS, values));
         assertFalse(sink.containsKey("progress.stream"), "the shipped sink config leaves the stream to the sink's default");
         sink.putAll(sinkEdits);
-        env.connect().putConnectorConfig(names.sourceConnector(), ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, values));
+        Map<String, String> source = new HashMap<>(ConnectorTemplates.render(ConnectorTemplates.SOURCE_POSTGRES, values));
+        if (baseCopy) {
+            // The three files as shipped: the base copy inside Connect loads the rows.
+            Map<String, String> copy = new HashMap<>(ConnectorTemplates.render(ConnectorTemplates.BASE_COPY, values));
+            copy.putAll(sinkEdits);
+            env.connect().putConnectorConfig(names.copyConnector(), copy);
+        } else {
+            // Debezium's snapshot loads them instead: the two settings connectors/README.md names.
+            source.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SOURCE);
+            sink.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
+        }
+        env.connect().putConnectorConfig(names.sourceConnector(), source);
         env.connect().putConnectorConfig(names.sinkConnector(), sink);
         return names;
     }
@@ -155,7 +172,8 @@ class HandDeployedStatusTest {
 
     /** After a failure: the connectors and the slot go, so that other tests on the shared servers are not disturbed. */
     private static void cleanUp(TestEnvironment env, Migration m, MigrationNames names) {
-        if (env.connect().exists(names.sourceConnector()) || env.connect().exists(names.sinkConnector())) {
+        if (env.connect().exists(names.sourceConnector()) || env.connect().exists(names.sinkConnector())
+                || env.connect().exists(names.copyConnector())) {
             warp(args(env, m, "finish", "--tables", "public.orders", "--force"));
         }
     }

@@ -41,7 +41,7 @@ class InitialLoadOptionsTest {
         String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(START), java.util.stream.Stream.of("--initial-load=fast"))
                 .toArray(String[]::new);
         assertEquals(Warp.USAGE, Warp.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args));
-        assertTrue(err.toString().contains("base-copy or debezium"), err.toString());
+        assertTrue(err.toString().contains("base-copy, connector or debezium"), err.toString());
     }
 
     @Test

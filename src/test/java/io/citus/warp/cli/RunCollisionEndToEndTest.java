@@ -238,15 +238,18 @@ class RunCollisionEndToEndTest {
                 try (Connection s = m.source()) {
                     assertEquals("t", Sql.one(s, "SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot), "the foreign consumer still holds the slot");
                 }
-                WarpRun again = within(COMMAND, args(env, m, "finish", "--tables", "public.t"));
+                // The source connector's walsender left the slot before the foreign consumer took it (awaited above): a
+                // short grace tells the foreign one apart as surely as the default 30 s, which this test would wait out twice.
+                WarpRun again = within(COMMAND, args(env, m, "finish", "--tables", "public.t", "--walsender-grace", "3"));
                 assertEquals(Warp.FINDINGS, again.code(), again.out() + again.err());
                 assertTrue(again.err().contains("application_name 'foreign-consumer'") && again.err().contains("--force")
-                        && again.err().contains("refusing to drop replication slot " + slot), again.out() + again.err());
+                        && again.err().contains("refusing to drop replication slot " + slot)
+                        && again.err().contains("3 s after this migration's connectors were removed"), again.out() + again.err());
                 try (Connection s = m.source()) {
                     assertEquals("1", Sql.one(s, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?", slot), "slot left");
                     assertEquals("1", Sql.one(s, "SELECT count(*) FROM pg_publication WHERE pubname = ?", slot), "publication left");
                 }
-                WarpRun forced = within(COMMAND, args(env, m, "finish", "--tables", "public.t", "--force"));
+                WarpRun forced = within(COMMAND, args(env, m, "finish", "--tables", "public.t", "--force", "--walsender-grace", "3"));
                 assertEquals(Warp.OK, forced.code(), forced.out() + forced.err());
                 assertTrue(forced.out().contains("terminated walsender pid") && forced.out().contains("foreign-consumer"), forced.out());
                 try (Connection s = m.source()) {

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The source position that cutover and status prove applied must lie after every commit a writer has been told
  * succeeded. With {@code synchronous_commit = off} as the database's default, a commit is acknowledged before its WAL is
  * written or flushed: it can lie beyond {@code pg_current_wal_lsn()} (the write position), and logical decoding reads
- * only flushed WAL. A WAL writer that wakes every 10 s keeps such a commit unwritten long enough to see it.
+ * only flushed WAL. A WAL writer that wakes every 2 s keeps such a commit unwritten long enough to see it: the test reads
+ * the position milliseconds after the commit. (Each round waits for that wake-up, so a longer delay only costs time.)
  */
 @Tag("integration")
 class FinalPositionTest {
@@ -27,7 +28,7 @@ class FinalPositionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = LocalPostgres.start(Map.of("wal_writer_delay", "10000ms"));
+        pg = LocalPostgres.start(Map.of("wal_writer_delay", "2000ms"));
         String db = pg.createDatabase("asynccommit");
         endpoint = new PgEndpoint(pg.host(), pg.port(), db, pg.user(), "", Map.of());
         try (Connection c = endpoint.connect()) {

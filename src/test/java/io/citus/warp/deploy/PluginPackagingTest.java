@@ -37,7 +37,8 @@ class PluginPackagingTest {
         try (Stream<Path> files = Files.list(plugin())) {
             own = files.filter(f -> f.getFileName().toString().startsWith("warp-")).toList();
         }
-        assertEquals(3, own.size(), "warp-sink-citus, warp-common and warp-source-converter (its SourceText names): " + own);
+        assertEquals(4, own.size(), "warp-sink-citus, warp-base-copy (the base-copy connector), warp-common and"
+                + " warp-source-converter (its SourceText names): " + own);
         for (Path jar : own) {
             try (JarFile j = new JarFile(jar.toFile())) {
                 assertEquals(VERSION, j.getManifest().getMainAttributes().getValue("Implementation-Version"), jar.toString());
@@ -51,6 +52,8 @@ class PluginPackagingTest {
         assertEquals(VERSION, manifest.path("version").asText());
         assertEquals("citus-warp-sink", manifest.path("name").asText());
         assertEquals("io.citus.warp.sink.CitusSinkConnector", manifest.path("component_classes").path("sink").get(0).asText());
+        assertEquals("io.citus.warp.basecopy.connect.BaseCopyConnector",
+                manifest.path("component_classes").path("source").get(0).asText());
         assertTrue(manifest.path("component_types").toString().contains("sink"));
         assertFalse(manifest.path("license").isEmpty());
         assertFalse(manifest.toString().contains("${"), "every placeholder filled: " + manifest);

@@ -243,7 +243,7 @@ class StrimziResourcesTest {
                 }
             }
         }
-        assertEquals(3, resources, "a KafkaConnect and two KafkaConnectors");
+        assertEquals(4, resources, "a KafkaConnect and three KafkaConnectors (source, sink, base copy)");
     }
 
     @Test
@@ -358,6 +358,21 @@ class StrimziResourcesTest {
         // What makes the base copy work, and the sink's position check: kept by the operator because the resources say so.
         assertEquals("no_data", StrimziOperatorRules.operatorConfig(connectors.get(0)).get("snapshot.mode"));
         assertEquals("warp_shop", StrimziOperatorRules.operatorConfig(connectors.get(1)).get(SinkConfigKeys.BASE_COPY_SLOT));
+    }
+
+    /** The base copy inside Connect, for the same migration: what warp start --initial-load connector would PUT. */
+    @Test
+    void theShippedBaseCopyConnectorIsExactlyWhatWarpStartWouldPut() throws IOException {
+        Map<String, String> put = asConnect("warp-shop-copy",
+                exampleDeployment().baseCopyConfig(new io.citus.warp.basecopy.BaseCopyOptions(4, 100_000, false)));
+        JsonNode copy = documents(repo("deploy/strimzi/kafka-connector-base-copy.yaml")).get(0);
+        assertEquals("warp-shop-copy", copy.path("metadata").path("name").asText());
+        assertEquals(new java.util.TreeMap<>(put), new java.util.TreeMap<>(StrimziOperatorRules.operatorConfig(copy)),
+                "the operator would PUT this config, and re-PUT it over any other");
+        List<JsonNode> connectors = documents(repo("deploy/strimzi/kafka-connectors.yaml"));
+        assertEquals(StrimziOperatorRules.operatorConfig(connectors.get(0)).get("slot.name"),
+                StrimziOperatorRules.operatorConfig(copy).get("slot.name"), "the copy waits for the source's slot");
+        assertEquals(List.of(), StrimziOperatorRules.errors(documents(repo("deploy/strimzi/kafka-connect.yaml")).get(0), List.of(copy)));
     }
 
     @Test

@@ -48,6 +48,12 @@ abstract class SchemaModelSuite {
         migrate(env, SchemaModel.InitialLoad.BASE_COPY, "copy");
     }
 
+    /** The same copy run inside Connect: the tables resolved from Debezium's include list, the ranges claimed by tasks. */
+    @Test
+    void copyConnectorThenStreaming(TestEnvironment env) throws Exception {
+        migrate(env, SchemaModel.InitialLoad.CONNECTOR, "conn");
+    }
+
     @Test
     void debeziumSnapshotThenStreaming(TestEnvironment env) throws Exception {
         migrate(env, SchemaModel.InitialLoad.DEBEZIUM, "dbz");

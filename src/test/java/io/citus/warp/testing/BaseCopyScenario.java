@@ -123,26 +123,7 @@ public final class BaseCopyScenario {
         } finally {
             stop.set(true);
         }
-        long transactions = 0;
-        for (CompletableFuture<Long> f : load) {
-            transactions += f.get();
-        }
-        LOG.info("{} TPC-B transactions in all", transactions);
-        if (targetSchema.equals("public")) {
-            TableDigest.awaitEqual(m, WAIT, TpcbMigration.TABLES);
-        } else {
-            TableDigest.awaitEqualInSchema(m, WAIT, targetSchema, TpcbMigration.TABLES);
-        }
-        try (Connection dst = m.target(); Statement s = dst.createStatement()) {
-            s.execute("SET search_path = " + targetSchema);
-            long[] sums = TpcbWorkload.balanceSums(dst);
-            assertTrue(TpcbWorkload.consistent(sums), "TPC-B sums agree on the target: " + sums[0] + "/" + sums[1] + "/" + sums[2]);
-        }
-        try (Connection dst = m.target(); Statement s = dst.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + targetSchema + ".pgbench_history")) {
-            rs.next();
-            assertEquals(transactions, rs.getLong(1), "one history row on the target per source transaction");
-        }
+        TpcbMigration.assertLoadArrived(m, load, targetSchema, WAIT);
     }
 
     /** As Migration#awaitRunning, with the longer bound a starved shared machine needs to start a Debezium task. */

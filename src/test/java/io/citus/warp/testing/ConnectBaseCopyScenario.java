@@ -122,25 +122,7 @@ public final class ConnectBaseCopyScenario {
                 second.close();
             }
         }
-        long transactions = 0;
-        for (CompletableFuture<Long> f : load) {
-            transactions += f.get();
-        }
-        LOG.info("{} TPC-B transactions in all", transactions);
-        if (targetSchema.equals("public")) {
-            TableDigest.awaitEqual(m, WAIT, TpcbMigration.TABLES);
-        } else {
-            TableDigest.awaitEqualInSchema(m, WAIT, targetSchema, TpcbMigration.TABLES);
-        }
-        try (Connection dst = m.target(); Statement s = dst.createStatement()) {
-            s.execute("SET search_path = " + targetSchema);
-            long[] sums = TpcbWorkload.balanceSums(dst);
-            assertTrue(TpcbWorkload.consistent(sums), "TPC-B sums agree on the target: " + sums[0] + "/" + sums[1] + "/" + sums[2]);
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgbench_history")) {
-                rs.next();
-                assertEquals(transactions, rs.getLong(1), "one history row on the target per source transaction");
-            }
-        }
+        TpcbMigration.assertLoadArrived(m, load, targetSchema, WAIT);
     }
 
     private static Set<String> workersOf(JsonNode status) {

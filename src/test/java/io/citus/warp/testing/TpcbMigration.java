@@ -2,9 +2,18 @@ package io.citus.warp.testing;
 
 import io.citus.warp.workload.TpcbWorkload;
 
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A migration of the TPC-B tables: loaded on the source, empty on the target, both connectors running, snapshot applied. */
 public final class TpcbMigration {
@@ -13,6 +22,34 @@ public final class TpcbMigration {
             "pgbench_history", "hid"};
 
     private TpcbMigration() {
+    }
+
+    /**
+     * After a TPC-B load ({@code load}: the transactions each thread committed) ran through a migration: the target equals
+     * the source row for row (in {@code targetSchema}), the balance sums agree, and the history holds exactly one row
+     * per source transaction: nothing lost, nothing applied twice.
+     */
+    public static void assertLoadArrived(Migration m, List<CompletableFuture<Long>> load, String targetSchema, Duration wait)
+            throws Exception {
+        long transactions = 0;
+        for (CompletableFuture<Long> f : load) {
+            transactions += f.get();
+        }
+        LoggerFactory.getLogger(TpcbMigration.class).info("{} TPC-B transactions in all", transactions);
+        if (targetSchema.equals("public")) {
+            TableDigest.awaitEqual(m, wait, TABLES);
+        } else {
+            TableDigest.awaitEqualInSchema(m, wait, targetSchema, TABLES);
+        }
+        try (Connection dst = m.target(); Statement s = dst.createStatement()) {
+            s.execute("SET search_path = " + targetSchema);
+            long[] sums = TpcbWorkload.balanceSums(dst);
+            assertTrue(TpcbWorkload.consistent(sums), "TPC-B sums agree on the target: " + sums[0] + "/" + sums[1] + "/" + sums[2]);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgbench_history")) {
+                rs.next();
+                assertEquals(transactions, rs.getLong(1), "one history row on the target per source transaction");
+            }
+        }
     }
 
     public static void start(Migration m, TpcbWorkload tpcb, Map<String, String> sinkOverrides, Duration wait) throws Exception {

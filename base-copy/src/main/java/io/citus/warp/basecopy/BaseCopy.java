@@ -157,6 +157,15 @@ public final class BaseCopy {
         }
     }
 
+    /**
+     * The migration's publication, as the base copy creates it before its slot (the migrated tables, ONLY the regular
+     * ones, via the partition root, with the schema-change capture's table): for a copy run inside Connect, whose source
+     * connector then finds it.
+     */
+    public static void ensurePublication(Connection source, String publication, List<TableName> tables) throws SQLException {
+        ExportedSnapshotSlot.ensurePublication(source, publication, tables);
+    }
+
     private String progressSchemaTable() {
         return progress.schema() + "." + ForeignKeysAside.TABLE;
     }

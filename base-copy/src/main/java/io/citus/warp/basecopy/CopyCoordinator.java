@@ -90,11 +90,34 @@ public final class CopyCoordinator {
      */
     public void run() throws Exception {
         runner = Thread.currentThread();
+        long failingSince = -1;
         while (!stopped) {
-            if (attempt() == Outcome.FINISHED) {
-                return;
+            try {
+                if (attempt() == Outcome.FINISHED) {
+                    return;
+                }
+                failingSince = -1;
+            } catch (SQLException e) {
+                // A database unreachable for a moment (a restart, a failover): try again, starting the copy over if it had
+                // begun (its snapshot may be gone with the source). Anything else needs a person and fails the connector.
+                long now = System.currentTimeMillis();
+                failingSince = failingSince < 0 ? now : failingSince;
+                if (!transientFailure(e) || now - failingSince > POLL_FAILURE_LIMIT_MS) {
+                    throw e;
+                }
+                LOG.warn("base copy of slot {}: a database is unreachable (SQLSTATE {}); trying again in {} ms", slot, e.getSQLState(),
+                        RETRY_MS);
+                sleep(RETRY_MS);
             }
         }
+    }
+
+    private static final long RETRY_MS = 5_000;
+
+    /** A connection lost or refused, a server shutting down or starting (SQLSTATE classes 08 and 57P). */
+    private static boolean transientFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     /** Ends the copy's work in this instance: the exporting session closes with it, and the tasks finish their ranges. */

@@ -66,7 +66,7 @@ public final class CopyWorker implements AutoCloseable {
             return Step.WAIT;
         }
         if ("t".equals(rows.get(0)[2])) {
-            closeStream();
+            close(); // nothing more to copy: no session stays open on either side
             return Step.FINISHED;
         }
         int attempt = Integer.parseInt(rows.get(0)[0]);

@@ -39,6 +39,8 @@ class BenchSmokeTest {
         options.copyRangeRows = 5_000;
         options.aloneRates = List.of(50);
         options.aloneSeconds = 3;
+        // Short like every other phase here (its default, 30 s, is a benchmark's length): the phase runs and reports.
+        options.unthrottledSeconds = 3;
         BenchResults results = Bench.run(options);
         Path out = Paths.get(System.getProperty("warp.bench.output", "target/bench-smoke"));
         results.write(out);
@@ -75,6 +77,11 @@ class BenchSmokeTest {
         assertTrue(violations.peer() >= 0, "the peer's violations are counted (as measured)");
         Figure catchUp = figure(results, StreamingScenario.FIXED, "catch-up time after the load stopped");
         assertTrue(catchUp.warp() >= 0 && catchUp.peer() >= 0, "catch-up times: " + catchUp);
+
+        for (String metric : List.of("source transactions/s (unthrottled, " + options.unthrottledSeconds + " s)",
+                "capture rate (change events into Kafka, load start to last change)", "records per TPC-B transaction on the topic")) {
+            assertPositive(figure(results, StreamingScenario.UNTHROTTLED, metric).warp(), "unthrottled " + metric);
+        }
 
         Figure drain = results.figures().stream().filter(f -> f.scenario().equals(StreamingScenario.DRAIN)
                 && f.metric().equals("max sustained apply rate") && f.unit().equals("events/s")).findFirst().orElseThrow();

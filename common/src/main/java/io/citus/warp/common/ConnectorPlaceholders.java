@@ -80,11 +80,20 @@ public record ConnectorPlaceholders(Database source, Database target, String sec
 
     /** The sink's {@code connection.url} as the template renders it, with the target URL's other parameters added. */
     public String sinkConnectionUrl(String rendered) {
+        return connectionUrl(rendered, target, "target.");
+    }
+
+    /** As {@link #sinkConnectionUrl}, for the base-copy connector's source URL ({@code source.url}). */
+    public String sourceConnectionUrl(String rendered) {
+        return connectionUrl(rendered, source, "source.");
+    }
+
+    private String connectionUrl(String rendered, Database db, String secretPrefix) {
         StringBuilder url = new StringBuilder(rendered);
-        target.parameters().forEach((key, value) -> {
+        db.parameters().forEach((key, value) -> {
             if (!key.equals("sslmode")) {
                 url.append(url.indexOf("?") < 0 ? '?' : '&').append(encodeParameter(key)).append('=')
-                        .append(SECRET_PARAMETERS.contains(key) ? secretRef("target." + key) : encodeParameter(value));
+                        .append(SECRET_PARAMETERS.contains(key) ? secretRef(secretPrefix + key) : encodeParameter(value));
             }
         });
         return url.toString();

@@ -24,14 +24,15 @@ import java.util.stream.Stream;
 
 /**
  * A Kafka Connect distributed worker in its own JVM, started as {@code connect-distributed.sh} starts it:
- * {@code java -cp <Kafka's runtime jars> org.apache.kafka.connect.cli.ConnectDistributed worker.properties}.
- * Nothing of warp is on its class path, so the plugins on {@code plugin.path} meet exactly the parent
+ * {@code java -cp <Kafka's runtime jars> org.apache.kafka.connect.cli.ConnectDistributed worker.properties}, through
+ * {@link ConnectWorkerMain}, which only removes Jetty's shutdown hook that can hang the worker's stop (see there).
+ * Nothing else of warp is on its class path, so the plugins on {@code plugin.path} meet exactly the parent
  * class path (Kafka's connect-json, Jackson, ...) they meet on a real cluster. Workers started with the
  * same group id form one Connect cluster: a new process resumes what a stopped or killed one left.
  */
 public final class ConnectWorkerProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectWorkerProcess.class);
-    public static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
+    public static final String MAIN_CLASS = ConnectWorkerMain.class.getName();
     /** Where the Kafka runtime jars are: the kafka-libs module's build output, or kafka-libs/ next to the warp jar. */
     public static final String KAFKA_LIBS_PROPERTY = "warp.kafka.libs";
     /** The worker JVM's -Xmx (default 2G, as connect-distributed.sh's KAFKA_HEAP_OPTS). */
@@ -122,7 +123,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             command.add("-Dlog4j2.configurationFile=" + log4j.toUri());
             command.addAll(jvmOptions);
             command.add("-cp");
-            command.add(classPath(kafkaLibs));
+            command.add(launcherClassPath(dir) + java.io.File.pathSeparator + classPath(kafkaLibs));
             command.add(MAIN_CLASS);
             command.add(workerProperties.toString());
             Path console = dir.resolve("connect-" + port + ".out");
@@ -279,6 +280,21 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             }
             return String.join(java.io.File.pathSeparator, jars);
         }
+    }
+
+    /** A directory holding {@link ConnectWorkerMain}'s class file only, for the worker's class path. */
+    private static String launcherClassPath(Path workDir) throws IOException {
+        String resource = ConnectWorkerMain.class.getSimpleName() + ".class";
+        Path root = workDir.resolve("launcher");
+        Path file = root.resolve(ConnectWorkerMain.class.getName().replace('.', '/') + ".class");
+        Files.createDirectories(file.getParent());
+        try (var in = ConnectWorkerMain.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("class file of " + ConnectWorkerMain.class.getName() + " not found");
+            }
+            Files.write(file, in.readAllBytes());
+        }
+        return root.toAbsolutePath().toString();
     }
 
     /** Kafka's connect-log4j2 defaults: INFO to a file, Reflections' scanning noise off. */
