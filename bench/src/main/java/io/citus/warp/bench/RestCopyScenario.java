@@ -114,6 +114,7 @@ public final class RestCopyScenario {
             Thread.sleep(1000); // the load is running before the first PUT
 
             long t0 = System.nanoTime();
+            long t0Epoch = System.currentTimeMillis();
             connectors.deploy(SINK, sink);
             connectors.deploy(COPY, copy);
             connectors.deploy(SOURCE, source);
@@ -147,6 +148,7 @@ public final class RestCopyScenario {
                 }
             }
             placement.sample(connectors, COPY);
+            double[] phases = phases(targetDb, slot, t0Epoch);
             long marker = markerApplied(connectors, sourceDb, targetDb, rows);
             placement.sample(connectors, SINK);
             placement.sample(connectors, SOURCE);
@@ -179,6 +181,12 @@ public final class RestCopyScenario {
                     Double.NaN);
             r.add(scenario, "copy rate (first PUT to the copy recorded finished)", "rows/s", Better.HIGHER, rows / copySeconds, Double.NaN,
                     limitRate);
+            r.add(scenario, "of which: first PUT to the copy planned (connectors started, Debezium's slot created, snapshot exported)",
+                    "s", Better.NONE, phases[0], Double.NaN, Double.NaN);
+            r.add(scenario, "of which: planned to first range committed", "s", Better.NONE, phases[1], Double.NaN, Double.NaN);
+            r.add(scenario, "of which: first to last range committed", "s", Better.NONE, phases[2], Double.NaN, Double.NaN);
+            r.add(scenario, "of which: last range committed to the copy recorded finished", "s", Better.NONE, phases[3], Double.NaN,
+                    Double.NaN);
             r.add(scenario, "then: sink past its hold, queued stream and a later change applied", "s", Better.NONE,
                     (marker - copied) / 1e9, Double.NaN, Double.NaN);
             r.add(scenario, "copy attempts (1: never started over)", "attempts", Better.NONE, done.attempt(), Double.NaN, Double.NaN);
@@ -232,6 +240,28 @@ public final class RestCopyScenario {
             }
         }
         return restarted;
+    }
+
+    /**
+     * The copy's phases from its record on the target (the target's clock; one machine): first PUT to the attempt begun
+     * (recorded once Debezium's slot existed), to the first range committed, to the last one, to the copy marked finished.
+     */
+    private double[] phases(String targetDb, String slot, long t0EpochMillis) throws SQLException {
+        String schema = SinkConfigKeys.DEFAULT_PROGRESS_SCHEMA;
+        try (Connection t = run.env().target().connect(targetDb); PreparedStatement ps = t.prepareStatement(
+                "SELECT extract(epoch FROM b.started_at), extract(epoch FROM min(r.copied_at)), extract(epoch FROM max(r.copied_at)),"
+                        + " extract(epoch FROM b.copied_at) FROM " + BaseCopyTables.state(schema) + " b JOIN " + BaseCopyTables.ranges(schema)
+                        + " r USING (slot_name) WHERE b.slot_name = ? GROUP BY b.started_at, b.copied_at")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+                }
+                double start = t0EpochMillis / 1e3;
+                return new double[] {rs.getDouble(1) - start, rs.getDouble(2) - rs.getDouble(1), rs.getDouble(3) - rs.getDouble(2),
+                    rs.getDouble(4) - rs.getDouble(3)};
+            }
+        }
     }
 
     private Optional<BaseCopyTables.SlotCopy> readCopy(Connection target, String slot) {
