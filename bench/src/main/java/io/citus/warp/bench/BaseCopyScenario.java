@@ -178,38 +178,15 @@ public final class BaseCopyScenario {
         }
     }
 
-    /** Bytes of WAL the slot holds on the source (current WAL position minus its restart LSN). */
-    long retainedWal(String slot) throws SQLException {
-        try (Connection c = run.env().source().connect(run.sourceDatabase()); PreparedStatement ps = c.prepareStatement(
-                "SELECT (pg_current_wal_lsn() - restart_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
-        }
+    private long retainedWal(String slot) throws SQLException {
+        return SourceSlots.retainedWal(run.env().sourceServer(), run.sourceDatabase(), slot);
     }
 
     private void dropSlot(String slot) throws SQLException {
-        try (Connection c = run.env().source().connect(run.sourceDatabase()); PreparedStatement ps = c.prepareStatement(
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            ps.execute();
-        }
+        SourceSlots.drop(run.env().sourceServer(), run.sourceDatabase(), slot);
     }
 
-    /** The deleted source connector's task may still hold the slot for a moment. */
     private void dropSlotEventually(String slot) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            try {
-                dropSlot(slot);
-                return;
-            } catch (SQLException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
+        SourceSlots.dropEventually(run.env().sourceServer(), run.sourceDatabase(), slot);
     }
 }

@@ -116,6 +116,9 @@ public final class Bench implements Callable<Integer> {
             if (options.scenarios.contains("basecopy")) {
                 new BaseCopyScenario(run).run();
             }
+            if (options.scenarios.contains("restcopy")) {
+                new RestCopyScenario(run).run();
+            }
             if (options.scenarios.contains("snapshot") || options.scenarios.contains("snapshot-e2e")) {
                 new SnapshotScenario(run).run(!options.scenarios.contains("snapshot"));
             }

@@ -3,6 +3,7 @@ package io.citus.warp.bench;
 import io.citus.warp.connect.ConnectClient;
 import io.citus.warp.embedded.Closeables;
 import io.citus.warp.embedded.ConnectWorker;
+import io.citus.warp.embedded.ConnectWorkerProcess;
 import io.citus.warp.embedded.KafkaBroker;
 import io.citus.warp.embedded.LocalPostgres;
 import io.citus.warp.embedded.SchemaRegistryProcess;
@@ -40,6 +41,8 @@ public final class BenchEnvironment implements AutoCloseable {
     public static final String CITUS_URL_PROPERTY = "warp.bench.citus.url";
     /** The cluster's worker nodes, host:port,...: each database the harness creates is created there too and added. */
     public static final String CITUS_WORKERS_PROPERTY = "warp.bench.citus.workers";
+    /** The Connect cluster (group.id) of the in-process worker and of every extra worker. */
+    static final String CONNECT_GROUP = "warp-bench-connect";
 
     private final Path workDir;
     private final Path pluginPath;
@@ -123,8 +126,7 @@ public final class BenchEnvironment implements AutoCloseable {
                 + (target.password() == null ? "unused" : target.password()) + "\n");
         // Plugins are found through their ServiceLoader manifests instead of a scan of every class in every jar
         // (the JDBC sink ships drivers for five databases and Hibernate): the worker starts in seconds, not a minute.
-        worker = ConnectWorker.start(kafka.bootstrapServers(), pluginPath, "warp-bench-connect",
-                Map.of("plugin.discovery", "service_load"));
+        worker = ConnectWorker.start(kafka.bootstrapServers(), pluginPath, CONNECT_GROUP, Map.of("plugin.discovery", "service_load"));
         connect = new ConnectClient(worker.restUrl());
         LOG.info("benchmark environment up in {} ms: source :{}, target {}:{}, kafka {}, connect {}",
                 (System.nanoTime() - t0) / 1_000_000, source.port(), target.host(), target.port(),
@@ -245,6 +247,20 @@ public final class BenchEnvironment implements AutoCloseable {
 
     public ConnectClient connect() {
         return connect;
+    }
+
+    /**
+     * A further worker of this Connect cluster in its own JVM (as {@code connect-distributed.sh} starts one, Kafka's jars from
+     * kafka-libs), for a cluster of two or more workers. The caller closes it.
+     */
+    public ConnectWorkerProcess startExtraWorker() {
+        return ConnectWorkerProcess.start(ConnectWorkerProcess.kafkaLibs(), kafka.bootstrapServers(), pluginPath, CONNECT_GROUP,
+                Map.of(), workDir.resolve("connect-" + System.nanoTime()));
+    }
+
+    /** The in-process worker's id as Connect's status reports it (host:port of its REST listener). */
+    public String workerId() {
+        return connect.baseUrl().getHost() + ":" + connect.baseUrl().getPort();
     }
 
     public Path secretsFile() {

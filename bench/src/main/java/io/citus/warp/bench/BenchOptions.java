@@ -64,9 +64,18 @@ public final class BenchOptions {
     @Option(names = "--copy-binary", description = "Base copy: COPY in binary format instead of text.")
     public boolean copyBinary;
 
-    @Option(names = "--scenarios", split = ",", description = "Which scenarios to run: basecopy, snapshot (Debezium's snapshot"
-            + " end to end, then each sink alone), snapshot-e2e (only its end-to-end part), streaming. Default: basecopy,snapshot,streaming")
-    public List<String> scenarios = new java.util.ArrayList<>(List.of("basecopy", "snapshot", "streaming"));
+    @Option(names = "--scenarios", split = ",", description = "Which scenarios to run: basecopy, restcopy (the shipped configs "
+            + "deployed by REST alone: the base-copy connector), snapshot (Debezium's snapshot end to end, then each sink alone), "
+            + "snapshot-e2e (only its end-to-end part), streaming. Default: basecopy,restcopy,snapshot,streaming")
+    public List<String> scenarios = new java.util.ArrayList<>(List.of("basecopy", "restcopy", "snapshot", "streaming"));
+
+    @Option(names = "--restcopy-workers", split = ",", description = "REST-only deployment: the Connect cluster sizes to run it on, "
+            + "one after the other (1 = the harness's in-process worker; each further worker in its own JVM, same group). Default: 1,2")
+    public List<Integer> restCopyWorkers = new java.util.ArrayList<>(List.of(1, 2));
+
+    @Option(names = "--restcopy-tps", description = "REST-only deployment: the TPC-B load (tx/s, --threads clients) running on the "
+            + "source from before the first PUT to the end; 0 = unthrottled. Default: ${DEFAULT-VALUE}")
+    public int restCopyTps = 100;
 
     @Option(names = "--wire-formats", split = ",", description = "The shipped config pairs to run every scenario with, one after the "
             + "other on fresh databases and topics: json (the default pair), avro (the Avro pair, through an Apicurio Registry the "
@@ -105,6 +114,8 @@ public final class BenchOptions {
         d.put("copy-range-rows", Long.toString(copyRangeRows));
         d.put("copy-binary", Boolean.toString(copyBinary));
         d.put("scenarios", String.join(",", scenarios));
+        d.put("restcopy-workers", restCopyWorkers.toString());
+        d.put("restcopy-tps", Integer.toString(restCopyTps));
         d.put("wire-formats", wireFormats.toString());
         d.put("compare-before", Boolean.toString(compareBefore));
         d.put("unthrottled-seconds", Integer.toString(unthrottledSeconds));

@@ -68,6 +68,11 @@ public final class Connectors {
         Map<String, String> config = new LinkedHashMap<>(ConnectorTemplates.render(format.sourceTemplate(), templateValues(tables, null)));
         // Debezium's snapshot loads the rows unless a scenario says otherwise (the base copy's put the shipped no_data back).
         config.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SOURCE);
+        applySourceEdits(config);
+        return config;
+    }
+
+    private void applySourceEdits(Map<String, String> config) {
         sourceEdits.forEach((k, v) -> {
             if (v == null) {
                 config.remove(k);
@@ -75,12 +80,23 @@ public final class Connectors {
                 config.put(k, v);
             }
         });
-        return config;
     }
 
     public Map<String, String> warpConfig(String targetDatabase) {
         Map<String, String> config = new LinkedHashMap<>(ConnectorTemplates.render(format.sinkTemplate(), templateValues("", targetDatabase)));
         config.putAll(ConnectorTemplates.DEBEZIUM_SNAPSHOT_SINK);
+        return config;
+    }
+
+    /**
+     * A shipped config exactly as a user deploys it by REST: the template of this wire format ({@code source}, {@code sink})
+     * or connectors/config/base-copy.json, placeholders filled in, nothing else changed (the pass's source edits apart).
+     */
+    public Map<String, String> shipped(String template, String tables, String targetDatabase) {
+        Map<String, String> config = new LinkedHashMap<>(ConnectorTemplates.render(template, templateValues(tables, targetDatabase)));
+        if (template.equals(format.sourceTemplate())) {
+            applySourceEdits(config);
+        }
         return config;
     }
 

@@ -41,6 +41,7 @@ class BenchSmokeTest {
         options.aloneSeconds = 3;
         // Short like every other phase here (its default, 30 s, is a benchmark's length): the phase runs and reports.
         options.unthrottledSeconds = 3;
+        options.restCopyTps = 50;
         BenchResults results = Bench.run(options);
         Path out = Paths.get(System.getProperty("warp.bench.output", "target/bench-smoke"));
         results.write(out);
@@ -61,6 +62,19 @@ class BenchSmokeTest {
             assertPositive(figure(results, BaseCopyScenario.SCENARIO, metric).warp(), "base copy " + metric);
         }
         assertPositive(figure(results, BaseCopyScenario.SCENARIO, "end-to-end rate").limit(), "COPY limit beside the base copy");
+        for (int workers : options.restCopyWorkers) {
+            String scenario = RestCopyScenario.scenario(workers);
+            for (String metric : List.of("end-to-end rate", "copy rate (first PUT to the copy recorded finished)")) {
+                Figure f = figure(results, scenario, metric);
+                assertPositive(f.warp(), scenario + " " + metric);
+                assertPositive(f.limit(), scenario + " COPY limit beside " + metric);
+            }
+            assertPositive(figure(results, scenario, "TPC-B load during the run (--restcopy-tps " + options.restCopyTps + ")").warp(),
+                    scenario + ": the load ran");
+            // The extra workers joined the group before the PUTs, so Connect spreads the copy's four tasks over the cluster.
+            assertEquals(Math.min(workers, 4), figure(results, scenario, "Connect workers running copy tasks").warp(),
+                    scenario + ": the copy's tasks ran on every worker");
+        }
         assertPositive(figure(results, SnapshotScenario.SCENARIO, "sink task-thread CPU per row").warp(), "Warp CPU per row");
         assertPositive(figure(results, SnapshotScenario.SCENARIO, "sink task-thread CPU per row").peer(), "peer CPU per row");
 
