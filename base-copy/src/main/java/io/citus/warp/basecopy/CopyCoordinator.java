@@ -37,7 +37,8 @@ import java.util.zip.CRC32;
  */
 public final class CopyCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(CopyCoordinator.class);
-    private static final long POLL_MS = 1_000;
+    /** How often it looks for the source's slot and for the last range: every pause here is added to the copy's end. */
+    private static final long POLL_MS = 250;
     private static final long EXPORTER_CHECK_MS = 5_000;
     private static final long REPORT_MS = 15_000;
     /** How long the finished-check may fail (target unreachable) before the copy gives up. */
@@ -251,47 +252,67 @@ public final class CopyCoordinator {
         long checkedExporter = System.nanoTime();
         long reported = System.nanoTime();
         long failingSince = -1;
-        while (true) {
-            sleep(POLL_MS);
-            try (Connection dst = target.connect()) {
-                BaseCopyTables.SlotCopy now = progress.attempt(dst, slot);
-                if (now == null || now.attempt() != attempt) {
-                    throw new IllegalStateException("base copy of slot " + slot + ": attempt " + attempt + " was replaced on the target"
-                            + " (another base-copy connector or warp start runs for the same slot?)");
+        Connection dst = null;
+        try {
+            while (true) {
+                sleep(POLL_MS);
+                try {
+                    if (dst == null) {
+                        dst = target.connect();
+                    }
+                    BaseCopyTables.SlotCopy now = progress.attempt(dst, slot);
+                    if (now == null || now.attempt() != attempt) {
+                        throw new IllegalStateException("base copy of slot " + slot + ": attempt " + attempt + " was replaced on the"
+                                + " target (another base-copy connector or warp start runs for the same slot?)");
+                    }
+                    if (now.ranges() > 0 && now.rangesCopied() == now.ranges()) {
+                        int restored = foreignKeys.restore(dst, slot);
+                        progress.finished(dst, slot);
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        say(String.format("base copy of slot %s finished: %,d rows in %d range(s) in %.1f s (%,.0f rows/s)%s; the"
+                                        + " sink applies the changes committed from %s on", slot, now.rowsCopied(), now.ranges(), seconds,
+                                now.rowsCopied() / Math.max(seconds, 0.001),
+                                restored > 0 ? ", " + restored + " foreign key(s) re-added" : "", now.consistentLsn()));
+                        return Outcome.FINISHED;
+                    }
+                    if (System.nanoTime() - reported > REPORT_MS * 1_000_000) {
+                        reported = System.nanoTime();
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        say(String.format("base copy of slot %s: %,d of ~%,d rows, %d of %d ranges copied, %,.0f rows/s", slot,
+                                now.rowsCopied(), now.rowsEstimated(), now.rangesCopied(), now.ranges(), now.rowsCopied() / seconds));
+                    }
+                    failingSince = -1;
+                } catch (SQLException e) {
+                    // The target unreachable for a moment (a coordinator restart): the tasks retry their ranges, this its check.
+                    closeQuietly(dst);
+                    dst = null;
+                    long nowMs = System.currentTimeMillis();
+                    failingSince = failingSince < 0 ? nowMs : failingSince;
+                    LOG.warn("base copy of slot {}: cannot read its progress on the target ({}); trying again", slot, e.getSQLState());
+                    if (nowMs - failingSince > POLL_FAILURE_LIMIT_MS) {
+                        throw e;
+                    }
                 }
-                if (now.ranges() > 0 && now.rangesCopied() == now.ranges()) {
-                    int restored = foreignKeys.restore(dst, slot);
-                    progress.finished(dst, slot);
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    say(String.format("base copy of slot %s finished: %,d rows in %d range(s) in %.1f s (%,.0f rows/s)%s; the sink"
-                                    + " applies the changes committed from %s on", slot, now.rowsCopied(), now.ranges(), seconds,
-                            now.rowsCopied() / Math.max(seconds, 0.001),
-                            restored > 0 ? ", " + restored + " foreign key(s) re-added" : "", now.consistentLsn()));
-                    return Outcome.FINISHED;
-                }
-                if (System.nanoTime() - reported > REPORT_MS * 1_000_000) {
-                    reported = System.nanoTime();
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    say(String.format("base copy of slot %s: %,d of ~%,d rows, %d of %d ranges copied, %,.0f rows/s", slot,
-                            now.rowsCopied(), now.rowsEstimated(), now.rangesCopied(), now.ranges(), now.rowsCopied() / seconds));
-                }
-                failingSince = -1;
-            } catch (SQLException e) {
-                // The target unreachable for a moment (a coordinator restart): the tasks retry their ranges, this its check.
-                long nowMs = System.currentTimeMillis();
-                failingSince = failingSince < 0 ? nowMs : failingSince;
-                LOG.warn("base copy of slot {}: cannot read its progress on the target ({}); trying again", slot, e.getSQLState());
-                if (nowMs - failingSince > POLL_FAILURE_LIMIT_MS) {
-                    throw e;
+                if (System.nanoTime() - checkedExporter > EXPORTER_CHECK_MS * 1_000_000) {
+                    checkedExporter = System.nanoTime();
+                    if (!exporterAlive(exportSlot)) {
+                        say("base copy of slot " + slot + ": the session exporting attempt " + attempt + "'s snapshot has ended"
+                                + " (source restart or connection lost); starting over under a new snapshot");
+                        return Outcome.LOST_SNAPSHOT;
+                    }
                 }
             }
-            if (System.nanoTime() - checkedExporter > EXPORTER_CHECK_MS * 1_000_000) {
-                checkedExporter = System.nanoTime();
-                if (!exporterAlive(exportSlot)) {
-                    say("base copy of slot " + slot + ": the session exporting attempt " + attempt + "'s snapshot has ended"
-                            + " (source restart or connection lost); starting over under a new snapshot");
-                    return Outcome.LOST_SNAPSHOT;
-                }
+        } finally {
+            closeQuietly(dst);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // a connection being dropped after a failure or at the end
             }
         }
     }

@@ -19,7 +19,10 @@ import java.util.Map;
  */
 public final class BaseCopyTask extends SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(BaseCopyTask.class);
-    private static final long WAIT_MS = 1_000;
+    /** While the copy is pending or running and nothing can be claimed: look again soon (one indexed read). */
+    private static final long WAIT_MS = 250;
+    /** Once the copy has finished: nothing more will come, the task only idles until it is deleted. */
+    private static final long IDLE_MS = 5_000;
     private static final long RETRY_LIMIT_MS = 600_000;
 
     private final Object lock = new Object();
@@ -86,7 +89,7 @@ public final class BaseCopyTask extends SourceTask {
         if (step != CopyWorker.Step.COPIED) {
             synchronized (lock) {
                 if (!stopping) {
-                    lock.wait(WAIT_MS);
+                    lock.wait(finished ? IDLE_MS : WAIT_MS);
                 }
             }
         }
