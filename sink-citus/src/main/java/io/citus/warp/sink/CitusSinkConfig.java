@@ -152,13 +152,12 @@ public final class CitusSinkConfig extends AbstractConfig {
                             + "its first snapshot rows.",
                     POSITION_GROUP, 2, Width.SHORT, "Non-empty target at first snapshot")
             .define(BASE_COPY_SLOT, Type.STRING, "", Importance.MEDIUM,
-                    "Set by `warp start`/`warp migrate` when Warp's own base copy loads the existing rows: the replication "
-                            + "slot of that copy. The connectors are deployed as soon as the slot exists, so Debezium streams "
-                            + "while the copy runs; the sink holds every change (its partition paused) until the copy's record "
-                            + "in the progress schema (base_copy) says it has finished, then skips the transactions committed "
-                            + "before the copy's consistent point (they are in the copied rows: left in the topic by an "
-                            + "interrupted earlier attempt) and applies the rest. Empty: no base copy, the stream is applied "
-                            + "as it arrives (Debezium's snapshot).",
+                    "When Warp's base copy loads the existing rows (the base-copy connector, or warp start's copy): the "
+                            + "source connector's replication slot, under which the copy records itself (the shipped config sets "
+                            + "it). Debezium streams while the copy runs; the sink holds every change (its partition paused) until "
+                            + "the copy's record in the progress schema (base_copy) says it has finished, then skips the "
+                            + "transactions committed before the copy's consistent point (they are in the copied rows) and applies "
+                            + "the rest. Empty: no base copy, the stream is applied as it arrives (Debezium's snapshot).",
                     POSITION_GROUP, 3, Width.MEDIUM, "Base copy slot")
             .define(SCHEMA_CHANGES, Type.STRING, "apply", ConfigDef.CaseInsensitiveValidString.in("apply", "stop"), Importance.MEDIUM,
                     "What the sink does with a schema change that warp's capture recorded on the source (docs/schema-changes.md). "
