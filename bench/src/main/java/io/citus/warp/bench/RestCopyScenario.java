@@ -119,7 +119,6 @@ public final class RestCopyScenario {
             connectors.deploy(COPY, copy);
             connectors.deploy(SOURCE, source);
             Placement placement = new Placement();
-            int restarts = 0;
             BaseCopyTables.SlotCopy done;
             long copied;
             try (Connection target = env.target().connect(targetDb)) {
@@ -133,7 +132,6 @@ public final class RestCopyScenario {
                         break;
                     }
                     if (now - lastCheck > 1_000_000_000L) {
-                        restarts += restartEarlyTasks(connectors);
                         for (String name : new String[] {SINK, COPY, SOURCE}) {
                             connectors.checkNotFailed(name);
                         }
@@ -190,16 +188,9 @@ public final class RestCopyScenario {
             r.add(scenario, "then: sink past its hold, queued stream and a later change applied", "s", Better.NONE,
                     (marker - copied) / 1e9, Double.NaN, Double.NaN);
             r.add(scenario, "copy attempts (1: never started over)", "attempts", Better.NONE, done.attempt(), Double.NaN, Double.NaN);
-            r.add(scenario, "copy tasks restarted by REST (failed on progress tables not created yet, see the note)", "restarts",
-                    Better.LOWER, restarts, Double.NaN, Double.NaN);
             r.add(scenario, "Connect workers running copy tasks", "workers", Better.NONE, placement.taskWorkers(), Double.NaN, Double.NaN);
             r.add(scenario, "TPC-B load during the run (--restcopy-tps " + o.restCopyTps + ")", "tx/s", Better.NONE,
                     transactions / loadSeconds, Double.NaN, Double.NaN);
-            if (restarts > 0) {
-                r.note(scenario + ": " + restarts + " base-copy task(s) FAILED with SQLSTATE 42P01 (relation warp.base_copy does not exist):"
-                        + " a task's first poll ran before the connector instance had created the progress tables; the harness"
-                        + " restarted them through REST (POST /connectors/" + COPY + "/tasks/<id>/restart), as an operator would.");
-            }
             r.note(scenario + ": " + where + ". Target equal to the source after the load (row count and row hash of every table, "
                     + transactions + " TPC-B transactions, balance sums " + sums[0] + "/" + sums[1] + "/" + sums[2] + ").");
         } finally {
@@ -215,31 +206,6 @@ public final class RestCopyScenario {
             Closeables.closeAll(extra.toArray(AutoCloseable[]::new));
         }
         SourceSlots.dropEventually(env.sourceServer(), sourceDb, slot);
-    }
-
-    /**
-     * A base-copy task whose first poll ran before the connector instance created the progress tables fails (SQLSTATE 42P01 on
-     * warp.base_copy; a defect of the connector, reported): restarts such a task through REST, as an operator would, and returns
-     * how many it restarted. Any other failure is left to checkNotFailed.
-     */
-    private static int restartEarlyTasks(Connectors connectors) {
-        JsonNode status;
-        try {
-            status = connectors.connect().status(COPY);
-        } catch (ConnectRestException e) {
-            return 0;
-        }
-        int restarted = 0;
-        for (JsonNode task : status.path("tasks")) {
-            String trace = task.path("trace").asText("");
-            if ("FAILED".equals(task.path("state").asText()) && trace.contains("SQLSTATE 42P01") && trace.contains("base_copy")) {
-                LOG.warn("base-copy task {} FAILED before the progress tables existed (connector defect); restarting it by REST",
-                        task.path("id").asInt());
-                connectors.connect().restartTask(COPY, task.path("id").asInt());
-                restarted++;
-            }
-        }
-        return restarted;
     }
 
     /**
