@@ -24,6 +24,12 @@ class CitusSchemaModelTest extends SchemaModelSuite {
         return citus;
     }
 
+    /** Suite time: on Citus the model's base copy runs inside Connect only (CitusBaseCopyTest covers the process's). */
+    @Override
+    protected boolean inProcessCopy() {
+        return false;
+    }
+
     @Override
     protected String label() {
         return "citusschema";

@@ -42,6 +42,8 @@ class BenchSmokeTest {
         // Short like every other phase here (its default, 30 s, is a benchmark's length): the phase runs and reports.
         options.unthrottledSeconds = 3;
         options.restCopyTps = 50;
+        // One worker: the two-worker deployment (a second worker JVM, a kill) is the end-to-end tests' (ConnectBaseCopyScenario).
+        options.restCopyWorkers = List.of(1);
         BenchResults results = Bench.run(options);
         Path out = Paths.get(System.getProperty("warp.bench.output", "target/bench-smoke"));
         results.write(out);
